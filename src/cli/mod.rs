@@ -1,0 +1,92 @@
+//! The command line: `validate`, `simulate` and `replay`.
+
+mod simulate;
+mod tournament;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "common-enemy",
+    version,
+    about = "Common Enemy: the US and Russia against ISIS in Syria, 2015 — a cooperation dilemma."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check scenario files: syntax, ids, ranges. Exits 1 if any file has an error.
+    Validate {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Play a headless match between two strategies and print the story.
+    Simulate {
+        #[arg(long)]
+        scenario: PathBuf,
+        /// `ID=STRATEGY`, once per player, e.g. `--player us=tit_for_tat`.
+        #[arg(long = "player", value_name = "ID=STRATEGY")]
+        players: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Override the scenario's number of turns.
+        #[arg(long)]
+        turns: Option<u32>,
+        /// Override the scenario's perception noise (0 to 1).
+        #[arg(long)]
+        noise: Option<f64>,
+        /// Write the game record here.
+        #[arg(long)]
+        record: Option<PathBuf>,
+        /// Print only the summary, not the turn-by-turn story.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Re-simulate a game record and check that it matches.
+    Replay { path: PathBuf },
+    /// A round robin of strategies (self-play included), optionally followed by evolution.
+    Tournament(tournament::Args),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Validate { paths }) => validate::run(&paths),
+        Some(Command::Simulate {
+            scenario,
+            players,
+            seed,
+            turns,
+            noise,
+            record,
+            quiet,
+        }) => simulate::run(
+            &scenario,
+            &players,
+            seed,
+            turns,
+            noise,
+            record.as_deref(),
+            quiet,
+        ),
+        Some(Command::Replay { path }) => simulate::replay(&path),
+        Some(Command::Tournament(args)) => tournament::run(args),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Prints diagnostics to stderr.
+pub(crate) fn print_diagnostics(diagnostics: &[crate::ronfile::Diagnostic]) {
+    for d in diagnostics {
+        eprint!("{d}");
+    }
+}

@@ -1,0 +1,275 @@
+//! `simulate` plays a headless match and tells its story; `replay` re-plays a record.
+
+use crate::scenario::LoadedScenario;
+use crate::sim::components::Controller;
+use crate::sim::record::{GameRecord, TurnRecord};
+use crate::sim::runner::{play_recorded, replay as replay_record};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Loads a scenario for a command, printing its diagnostics on failure.
+pub(crate) fn load_scenario(path: &Path) -> Option<Arc<LoadedScenario>> {
+    match crate::scenario::load(path) {
+        Ok(s) => Some(Arc::new(s)),
+        Err(diagnostics) => {
+            super::print_diagnostics(&diagnostics);
+            None
+        }
+    }
+}
+
+/// Resolves `ID=STRATEGY` specs into one controller per scenario player.
+pub(crate) fn controllers(
+    s: &LoadedScenario,
+    specs: &[String],
+) -> Result<[(Controller, String); 2], String> {
+    let mut chosen: [Option<String>; 2] = [None, None];
+    for spec in specs {
+        let (id, strategy) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--player {spec}: write ID=STRATEGY, e.g. us=tit_for_tat"))?;
+        let p = s.player_index(id).ok_or_else(|| {
+            let ids: Vec<&str> = s.scenario.players.iter().map(|p| p.id.as_str()).collect();
+            format!(
+                "--player {spec}: no player \"{id}\" in {}; players are {}",
+                s.scenario.id,
+                ids.join(", ")
+            )
+        })?;
+        chosen[p] = Some(strategy.to_string());
+    }
+    let make = |p: usize| -> Result<(Controller, String), String> {
+        let id = chosen[p].clone().ok_or_else(|| {
+            format!(
+                "say who plays {}: --player {}=STRATEGY",
+                s.scenario.players[p].id, s.scenario.players[p].id
+            )
+        })?;
+        let strategy = crate::strategy::from_spec(&id)?;
+        Ok((
+            Controller::Strategy {
+                strategy,
+                rng: rand::SeedableRng::seed_from_u64(0),
+            },
+            id,
+        ))
+    };
+    Ok([make(0)?, make(1)?])
+}
+
+pub fn run(
+    scenario: &Path,
+    players: &[String],
+    seed: u64,
+    turns: Option<u32>,
+    noise: Option<f64>,
+    record: Option<&Path>,
+    quiet: bool,
+) -> ExitCode {
+    let Some(s) = load_scenario(scenario) else {
+        return ExitCode::FAILURE;
+    };
+    if let Some(n) = noise
+        && !(0.0..=1.0).contains(&n)
+    {
+        eprintln!("--noise {n}: noise is a probability between 0 and 1");
+        return ExitCode::FAILURE;
+    }
+    let players = match controllers(&s, players) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rec = play_recorded(s.clone(), seed, turns, noise, players);
+    print!("{}", story(&s, &rec, quiet));
+    if let Some(path) = record {
+        if let Err(e) = rec.write(path) {
+            eprintln!("{}: cannot write the record: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("record written to {}", path.display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// The match told turn by turn, with each change's cause and its source.
+pub fn story(s: &LoadedScenario, rec: &GameRecord, quiet: bool) -> String {
+    let sc = &s.scenario;
+    let mut out = String::new();
+    let names: Vec<String> = rec
+        .players
+        .iter()
+        .map(|(id, c)| format!("{} ({c})", player_name(s, id)))
+        .collect();
+    out += &format!(
+        "{} — {} vs {}, seed {}, {} turns, noise {}\n",
+        sc.title, names[0], names[1], rec.seed, rec.turns, rec.noise
+    );
+    if !quiet {
+        for t in &rec.history {
+            out += &turn_story(s, t);
+        }
+    }
+    if let Some(o) = &rec.outcome {
+        out += "\n== Outcome ==\n";
+        out += &format!("{}\n", o.text.trim());
+        for (p, player) in sc.players.iter().enumerate() {
+            let coop = rec
+                .history
+                .iter()
+                .filter(|t| t.stances[p] == crate::scenario::schema::Stance::Cooperate)
+                .count();
+            out += &format!(
+                "{}: score {:.1}, {}, cooperated {coop} of {} turns\n",
+                player.name,
+                o.scores[p],
+                if o.won[p] { "wins" } else { "does not win" },
+                rec.history.len()
+            );
+        }
+    }
+    out
+}
+
+fn player_name<'a>(s: &'a LoadedScenario, id: &'a str) -> &'a str {
+    s.scenario
+        .players
+        .iter()
+        .find(|p| p.id == id)
+        .map_or(id, |p| p.name.as_str())
+}
+
+fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
+    let sc = &s.scenario;
+    let mut out = format!("\n== Turn {} · {} ==\n", t.turn, t.date);
+    for id in t.news.iter().chain(&t.events) {
+        if let Some(e) = sc.events.iter().find(|e| &e.id == id) {
+            out += &format!("  NEWS  {}: {}\n", e.title, e.text.trim());
+            if let Some(q) = &e.source {
+                out += &format!("        “{}”\n", q.trim());
+            }
+        }
+    }
+    for (p, player) in sc.players.iter().enumerate() {
+        let orders: Vec<String> = t.orders[p]
+            .iter()
+            .map(|(d, o)| format!("{d}={o}"))
+            .collect();
+        out += &format!(
+            "  {:<14} {:?}: {}\n",
+            player.name,
+            t.stances[p],
+            orders.join(", ")
+        );
+    }
+    for (p, player) in sc.players.iter().enumerate() {
+        let other = 1 - p;
+        for (d, seen) in &t.perceived[p] {
+            if t.orders[other].get(d) != Some(seen) {
+                out += &format!(
+                    "  {} saw {}'s {d} as {seen} (it was {})\n",
+                    player.name,
+                    sc.players[other].name,
+                    t.orders[other].get(d).map_or("?", |s| s.as_str())
+                );
+            }
+        }
+    }
+    for c in t.changes.iter().filter(|c| c.cause != "clamp") {
+        out += &format!(
+            "    {:<28} {:>8.1} → {:<8.1} {}\n",
+            c.metric, c.before, c.after, c.cause
+        );
+        if let Some(q) = source_of(s, &c.cause) {
+            let q: String = q.trim().chars().take(110).collect();
+            out += &format!("{:>42}“{q}”\n", "");
+        }
+    }
+    let scores: Vec<String> = sc
+        .players
+        .iter()
+        .zip(&t.scores)
+        .map(|(p, v)| format!("{} {v:.1}", p.name))
+        .collect();
+    out += &format!("  Scores: {}\n", scores.join(", "));
+    out
+}
+
+/// The quotation behind a cause name as records write it.
+pub fn source_of<'a>(s: &'a LoadedScenario, cause: &str) -> Option<&'a str> {
+    let sc = &s.scenario;
+    let rule = |list: &'a [crate::scenario::schema::Rule], id: &str| {
+        list.iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.source.as_deref())
+    };
+    if let Some(rest) = cause.strip_prefix("option ") {
+        let mut parts = rest.splitn(3, '.');
+        let (p, d, o) = (parts.next()?, parts.next()?, parts.next()?);
+        let player = sc.players.iter().find(|x| x.id == p)?;
+        let decision = player.decisions.iter().find(|x| x.id == d)?;
+        return decision
+            .options
+            .iter()
+            .find(|x| x.id == o)?
+            .source
+            .as_deref();
+    }
+    if let Some(rest) = cause.strip_prefix("choice ") {
+        let (e, o) = rest.split_once('.')?;
+        let event = sc.events.iter().find(|x| x.id == e)?;
+        return event
+            .choice
+            .as_ref()?
+            .decision
+            .options
+            .iter()
+            .find(|x| x.id == o)?
+            .source
+            .as_deref();
+    }
+    if let Some(id) = cause.strip_prefix("event ") {
+        return sc.events.iter().find(|x| x.id == id)?.source.as_deref();
+    }
+    let (list, id) = cause.split_once('.')?;
+    match list {
+        "joint_rules" => rule(&sc.joint_rules, id),
+        "chance_rules" => rule(&sc.chance_rules, id),
+        "score_rules" => rule(&sc.score_rules, id),
+        _ => None,
+    }
+}
+
+pub fn replay(path: &Path) -> ExitCode {
+    let record = match GameRecord::load(path) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(s) = load_scenario(Path::new(&record.scenario_path)) else {
+        eprintln!(
+            "{}: cannot load the record's scenario {}",
+            path.display(),
+            record.scenario_path
+        );
+        return ExitCode::FAILURE;
+    };
+    match replay_record(&record, s) {
+        Ok(turns) => {
+            println!(
+                "{}: replay matches the record ({turns} turns)",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: replay does not match: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}

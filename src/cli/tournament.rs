@@ -1,0 +1,178 @@
+//! `common-enemy tournament`: the round robin, its table and files, and evolution.
+
+use crate::strategy::Spec;
+use crate::tournament::{self, Config, evolve, output};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long)]
+    scenario: PathBuf,
+    /// `all`, a comma-separated list of ids, or strategy files (`strategies/x.ron`).
+    #[arg(long, default_value = "all")]
+    strategies: String,
+    /// Turns per match (default: the scenario's).
+    #[arg(long)]
+    turns: Option<u32>,
+    #[arg(long, default_value_t = 5)]
+    repetitions: u32,
+    /// Perception noise (default: the scenario's).
+    #[arg(long)]
+    noise: Option<f64>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write the results: `.json` or `.csv`.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Then evolve a population for this many generations.
+    #[arg(long)]
+    evolve: Option<u32>,
+    /// Individuals of each strategy at the start of evolution.
+    #[arg(long, default_value_t = 10)]
+    population: u32,
+    /// Individuals replaced each generation.
+    #[arg(long, default_value_t = 5)]
+    replace: u32,
+    /// Write population shares per generation to this CSV file.
+    #[arg(long)]
+    evolve_csv: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+/// The entrants a `--strategies` value names.
+pub(crate) fn entrants(spec: &str) -> Result<Vec<Spec>, String> {
+    let names: Vec<String> = if spec == "all" {
+        crate::strategy::builtin_ids()
+            .into_iter()
+            .map(String::from)
+            .collect()
+    } else {
+        spec.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let mut out: Vec<Spec> = Vec::new();
+    for name in names {
+        let entrant = Spec::parse(&name)?;
+        if out.iter().any(|e| e.id() == entrant.id()) {
+            return Err(format!("strategy \"{}\" is entered twice", entrant.id()));
+        }
+        out.push(entrant);
+    }
+    if out.is_empty() {
+        return Err("--strategies names no strategy".into());
+    }
+    Ok(out)
+}
+
+pub fn run(a: Args) -> ExitCode {
+    let Some(scenario) = super::simulate::load_scenario(&a.scenario) else {
+        return ExitCode::FAILURE;
+    };
+    if let Some(n) = a.noise
+        && !(0.0..=1.0).contains(&n)
+    {
+        eprintln!("--noise {n}: noise is a probability between 0 and 1");
+        return ExitCode::FAILURE;
+    }
+    let entrants = match entrants(&a.strategies) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let ids: Vec<String> = entrants.iter().map(|e| e.id().to_string()).collect();
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let config = Config {
+        scenario,
+        entrants,
+        turns: a.turns,
+        repetitions: a.repetitions.max(1),
+        noise: a.noise,
+        seed: a.seed,
+        threads,
+    };
+    let total = tournament::pairings(ids.len(), config.repetitions, config.seed).len() as u64;
+    let bar = ProgressBar::hidden();
+    bar.set_length(total);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} matches {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    // Only runs longer than about a second get a bar.
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let progress = |n: u64| {
+        if !shown.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed() > Duration::from_secs(1)
+        {
+            shown.store(true, std::sync::atomic::Ordering::Relaxed);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.inc(n);
+    };
+    let results = tournament::run(&config, &progress);
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} — {} strategies, {} matches, {} turns each, noise {}\n",
+        config.scenario.scenario.title,
+        ids.len(),
+        total,
+        a.turns.unwrap_or(config.scenario.compiled.turns),
+        a.noise.unwrap_or(config.scenario.compiled.noise)
+    );
+    print!("{}", output::table(&results));
+    println!(
+        "\n{} turns in {:.3} s: {:.0} turns per second",
+        results.turns_played,
+        secs,
+        results.turns_played as f64 / secs.max(1e-9)
+    );
+    if let Some(path) = &a.out {
+        let text = if path.extension().is_some_and(|e| e == "csv") {
+            output::csv(&results)
+        } else {
+            output::json(&results)
+        };
+        if let Err(e) = crate::sim::record::write_atomically(path, text.as_bytes()) {
+            eprintln!("{}: cannot write: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("results written to {}", path.display());
+    }
+    if let Some(generations) = a.evolve {
+        let history = evolve::evolve(
+            &results,
+            &ids,
+            vec![a.population; ids.len()],
+            generations,
+            a.replace,
+        );
+        println!(
+            "\nEvolution: {} of each strategy, {} replaced per generation",
+            a.population, a.replace
+        );
+        print!("{}", output::evolution_table(&ids, &history));
+        if let Some(path) = &a.evolve_csv {
+            if let Err(e) = crate::sim::record::write_atomically(
+                path,
+                output::evolution_csv(&ids, &history).as_bytes(),
+            ) {
+                eprintln!("{}: cannot write: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            println!("population shares written to {}", path.display());
+        }
+    }
+    ExitCode::SUCCESS
+}

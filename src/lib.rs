@@ -1,0 +1,14 @@
+//! Common Enemy: a turn-based diplomacy game about the US and Russia against ISIS
+//! in Syria, 2015 — a cooperation dilemma to play, teach and mod.
+//!
+//! The game is a library; `main.rs` only parses the command line. Modules:
+//! `ronfile` reads untrusted RON with located errors; `scenario` holds the format
+//! and its validation; `sim` is the turn engine every mode runs; `strategy` holds
+//! the AI players; `cli` the headless commands.
+
+pub mod cli;
+pub mod ronfile;
+pub mod scenario;
+pub mod sim;
+pub mod strategy;
+pub mod tournament;

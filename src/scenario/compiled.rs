@@ -1,0 +1,163 @@
+//! The engine's form of a scenario: every id resolved to an index once, at load,
+//! so the outcome systems never look up a string while a match runs.
+
+use super::schema::Stance;
+
+/// Where a metric value lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Slot {
+    Shared(u16),
+    /// A per-player metric of a fixed player (0 or 1).
+    Player(u8, u16),
+    /// A per-player metric of the player who chose the option (`self.x`).
+    Mine(u16),
+    /// A per-player metric of the other player (`other.x`).
+    Theirs(u16),
+}
+
+/// A player reference that may be relative to an option's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Fixed(u8),
+    Mine,
+    Theirs,
+}
+
+impl Who {
+    /// The absolute player index, given the owner of the effect (if any).
+    pub fn resolve(self, owner: Option<u8>) -> u8 {
+        match (self, owner) {
+            (Who::Fixed(p), _) => p,
+            (Who::Mine, Some(o)) => o,
+            (Who::Theirs, Some(o)) => 1 - o,
+            // Validation refuses self/other where there is no owner.
+            (_, None) => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Always,
+    Above(Slot, f64),
+    Below(Slot, f64),
+    Between(Slot, f64, f64),
+    Chose {
+        who: Who,
+        decision: u16,
+        option: u8,
+        last: bool,
+    },
+    Played {
+        who: Who,
+        stance: Stance,
+        last: bool,
+    },
+    Turn(u32, u32),
+    Chance(f64),
+    Fired(u16),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Eff {
+    Add(Slot, f64),
+    Set(Slot, f64),
+    Scale(Slot, f64),
+    AddPer(Slot, Slot, f64),
+    Fire(u16),
+    Misperceive { who: Who, decision: u16, shown: u8 },
+}
+
+/// A rule, with its index in its list kept for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CRule {
+    pub when: Cond,
+    pub effects: Vec<Eff>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct COption {
+    pub id: String,
+    pub stance: Stance,
+    pub effects: Vec<Eff>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CDecision {
+    pub id: String,
+    pub weight: f64,
+    pub options: Vec<COption>,
+    /// The option a plain "cooperate" or "defect" picks: the first of that stance.
+    pub first_cooperate: u8,
+    pub first_defect: u8,
+}
+
+impl CDecision {
+    pub fn option_for(&self, stance: Stance) -> u8 {
+        match stance {
+            Stance::Cooperate => self.first_cooperate,
+            Stance::Defect => self.first_defect,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CTrigger {
+    AtTurn(u32),
+    When(Cond),
+    Fired,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CEvent {
+    pub trigger: CTrigger,
+    pub repeatable: bool,
+    pub effects: Vec<Eff>,
+    /// The player offered a choice, and the decision.
+    pub choice: Option<(u8, CDecision)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CVerdict {
+    Win(u8),
+    Lose(u8),
+    BothWin,
+    BothLose,
+    ByScore,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CEnding {
+    pub when: Cond,
+    pub verdict: CVerdict,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CMetric {
+    pub min: f64,
+    pub max: f64,
+    /// Starting value per player (both equal for shared metrics).
+    pub initial: [f64; 2],
+}
+
+/// The whole scenario, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compiled {
+    pub turns: u32,
+    pub noise: f64,
+    pub shared: Vec<CMetric>,
+    pub per_player: Vec<CMetric>,
+    /// Regular decisions of each player.
+    pub decisions: [Vec<CDecision>; 2],
+    pub joint: Vec<CRule>,
+    pub chance: Vec<CRule>,
+    pub score: Vec<CRule>,
+    pub events: Vec<CEvent>,
+    pub early: Vec<CEnding>,
+    pub on_time: CVerdict,
+    /// Index of the per-player score metric.
+    pub score_metric: u16,
+}

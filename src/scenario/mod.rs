@@ -1,0 +1,107 @@
+//! Scenarios: the RON format (`schema`), its validation (`validate`), the engine's
+//! resolved form (`compiled`) and loading, for the command line and as a Bevy asset.
+//! Both ways in go through [`parse_and_validate`].
+
+pub mod compiled;
+mod loader;
+pub mod schema;
+pub mod validate;
+
+pub use compiled::Compiled;
+pub use loader::{ScenarioError, ScenarioLoader, plugin, register_source};
+pub use schema::Scenario;
+
+use crate::ronfile::{self, Diagnostic, PathIndex, SourceText};
+use bevy::prelude::*;
+use std::path::Path;
+
+/// A scenario that parsed and validated: its text, its data and its resolved rules.
+#[derive(Asset, TypePath, Debug, Clone)]
+pub struct LoadedScenario {
+    pub scenario: Scenario,
+    pub compiled: Compiled,
+    /// FNV-1a of the file's bytes; game records carry it to detect a changed scenario.
+    pub hash: u64,
+    pub source: SourceText,
+    /// Problems that do not stop the scenario from being played.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl LoadedScenario {
+    /// The hash as records print it.
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+
+    /// Index of a player by id.
+    pub fn player_index(&self, id: &str) -> Option<usize> {
+        self.scenario.players.iter().position(|p| p.id == id)
+    }
+
+    /// "October 2015" for turn 1 of syria_2015.
+    pub fn date(&self, turn: u32) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let c = &self.scenario.calendar;
+        let months = (c.start_month.clamp(1, 12) - 1) as i64
+            + (turn.max(1) - 1) as i64 * c.months_per_turn as i64;
+        format!(
+            "{} {}",
+            MONTHS[(months % 12) as usize],
+            c.start_year as i64 + months / 12
+        )
+    }
+}
+
+/// Reads, parses and validates a scenario file for the command line.
+pub fn load(path: &Path) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    let bytes = ronfile::read(path).map_err(|d| vec![d])?;
+    parse_and_validate(&path.display().to_string(), &bytes)
+}
+
+/// FNV-1a, 64 bit: stable across platforms and Rust versions, unlike `DefaultHasher`.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The one parse-and-validate path. Errors come back sorted by place, warnings
+/// travel with the scenario.
+pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    let (scenario, source) = ronfile::parse::<Scenario>(name, bytes).map_err(|d| vec![d])?;
+    let (compiled, problems) = validate::check(&scenario);
+    let index = PathIndex::build(&source.text);
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| {
+            let d = source
+                .diagnostic_at(&index, &p.path, p.message)
+                .with_hint(p.hint);
+            if p.warning { d.warning() } else { d }
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (d.severity, d.line, d.col));
+    match compiled {
+        Some(compiled) => Ok(LoadedScenario {
+            scenario,
+            compiled,
+            hash: fnv1a(bytes),
+            source,
+            warnings: diagnostics,
+        }),
+        None => Err(diagnostics),
+    }
+}

@@ -1,0 +1,433 @@
+//! Scenario format v1: the serde types a scenario `.ron` file deserializes into.
+//!
+//! This is the modders' public interface; `scenarios/README.md` documents every
+//! field here, and a test fails when a field is missing from that reference.
+//! Ids are plain strings so a file reads naturally; `validate` resolves them and
+//! `compile` turns them into indices for the engine.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the scenario format this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One scenario: a two-player conflict, its rules and its content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must be 1.
+    pub format: u32,
+    /// Unique id, e.g. `"syria_2015"`.
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Where the content comes from.
+    pub source: Citation,
+    /// Number of turns before the game ends on time.
+    pub turns: u32,
+    pub calendar: Calendar,
+    /// Exactly two players.
+    pub players: Vec<Player>,
+    pub metrics: Vec<Metric>,
+    /// How likely a move is reported wrongly to the other side.
+    #[serde(default)]
+    pub noise: Noise,
+    /// Rules on combinations of both sides' choices; run after option effects.
+    #[serde(default)]
+    pub joint_rules: Vec<Rule>,
+    /// Rules of chance and friction; run after joint rules.
+    #[serde(default)]
+    pub chance_rules: Vec<Rule>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Rules that award score; run after metrics are clamped.
+    #[serde(default)]
+    pub score_rules: Vec<Rule>,
+    /// How the game can end before the turn limit, and how it ends on time.
+    pub endings: Endings,
+    /// Optional stylized map: places that options strike.
+    #[serde(default)]
+    pub map: Option<Map>,
+}
+
+/// A bibliographic citation for the scenario's source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub title: String,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Maps turn numbers to dates: turn 1 is `start_month` of `start_year`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    pub start_year: i32,
+    /// 1 = January.
+    pub start_month: u32,
+    #[serde(default = "one")]
+    pub months_per_turn: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A side in the conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Player {
+    pub id: String,
+    pub name: String,
+    pub briefing: String,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// One option per decision is chosen every turn.
+    pub decisions: Vec<Decision>,
+}
+
+/// Shared metrics have one value; per-player metrics have one per player.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    Shared,
+    PerPlayer,
+}
+
+/// A number the game tracks, kept inside `[min, max]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub scope: Scope,
+    pub min: f64,
+    pub max: f64,
+    pub initial: f64,
+    /// Per-player starting values that differ from `initial`.
+    #[serde(default)]
+    pub initial_for: BTreeMap<String, f64>,
+    /// Higher is better for the players (for colouring dashboards); default true.
+    #[serde(default = "yes")]
+    pub higher_is_better: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A category of orders, e.g. strike tactic; one option is chosen per turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Weight of this decision when a turn is reduced to cooperate/defect.
+    #[serde(default = "unit")]
+    pub weight: f64,
+    pub options: Vec<OptionDef>,
+}
+
+fn unit() -> f64 {
+    1.0
+}
+
+/// The dilemma mark of an option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Stance {
+    Cooperate,
+    Defect,
+}
+
+/// One choice within a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionDef {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Cooperative or not, for the dilemma view. Required.
+    pub stance: Stance,
+    /// Applied every turn the option is chosen, first in resolution.
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// Where the map shows this option landing.
+    #[serde(default)]
+    pub strikes: Option<Strike>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A strike drawn on the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Strike {
+    /// Map location ids.
+    pub at: Vec<String>,
+    /// True when civilians were warned first (leaflets).
+    #[serde(default)]
+    pub warned: bool,
+}
+
+/// A conditional set of effects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// Shown to players in explanations.
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub when: Condition,
+    pub effects: Vec<Effect>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Which turn an option condition looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum When {
+    #[default]
+    ThisTurn,
+    LastTurn,
+}
+
+/// A test on the state of the match.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub enum Condition {
+    #[default]
+    Always,
+    /// The metric is strictly above the value.
+    Above {
+        metric: String,
+        value: f64,
+    },
+    /// The metric is strictly below the value.
+    Below {
+        metric: String,
+        value: f64,
+    },
+    /// The metric is within `[min, max]`.
+    Between {
+        metric: String,
+        min: f64,
+        max: f64,
+    },
+    /// The player chose this option (this turn or last turn).
+    Chose {
+        player: String,
+        decision: String,
+        option: String,
+        #[serde(default)]
+        turn: When,
+    },
+    /// The player's move reduced to this dilemma stance (this or last turn).
+    Played {
+        player: String,
+        stance: Stance,
+        #[serde(default)]
+        turn: When,
+    },
+    /// Turn number within `[from, to]` (inclusive, 1-based).
+    Turn {
+        from: u32,
+        to: u32,
+    },
+    /// True with this probability, drawn from the match RNG.
+    Chance(f64),
+    /// The event has fired at least once.
+    Fired(String),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+/// A change to the state of the match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Add `value` (may be negative) to a metric.
+    Add { metric: String, value: f64 },
+    /// Set a metric to `value`.
+    Set { metric: String, value: f64 },
+    /// Multiply a metric by `factor`.
+    Scale { metric: String, factor: f64 },
+    /// Add `factor` times the current value of metric `per` to `metric`.
+    AddPer {
+        metric: String,
+        per: String,
+        factor: f64,
+    },
+    /// Fire an event (its effects apply in the events step of this turn).
+    Fire(String),
+    /// The other side perceives `player`'s choice in `decision` as `shown`.
+    Misperceive {
+        player: String,
+        decision: String,
+        shown: String,
+    },
+}
+
+/// Perception noise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Noise {
+    /// Chance, per decision and turn, that the other side sees the opposite stance.
+    pub probability: f64,
+    /// Text shown when noise misreports a move.
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl Default for Noise {
+    fn default() -> Self {
+        Noise {
+            probability: 0.0,
+            description: String::new(),
+            source: None,
+        }
+    }
+}
+
+/// What sets an event off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// At the start of this turn.
+    AtTurn(u32),
+    /// At the start of any turn where the condition holds.
+    When(Condition),
+    /// Only when an effect fires it.
+    Fired,
+}
+
+/// Something that happens: news at a briefing, or a consequence of a rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub trigger: Trigger,
+    /// May fire again after the first time.
+    #[serde(default)]
+    pub repeatable: bool,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// A decision the event offers one player this turn.
+    #[serde(default)]
+    pub choice: Option<EventChoice>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A one-off decision added to a player's orders when an event fires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventChoice {
+    pub player: String,
+    pub decision: Decision,
+}
+
+/// Who an ending favours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// This player wins; the other loses.
+    Win(String),
+    /// This player loses; the other wins.
+    Lose(String),
+    BothWin,
+    BothLose,
+    /// The higher score wins; equal scores draw.
+    ByScore,
+}
+
+/// An early end to the game.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub when: Condition,
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// How the game ends and how it is scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endings {
+    /// Per-player metric that is each player's score.
+    pub score: String,
+    /// Checked in order after each turn; the first that holds ends the game.
+    #[serde(default)]
+    pub early: Vec<Ending>,
+    /// Text shown when the turn limit is reached.
+    pub on_time: String,
+    #[serde(default = "by_score")]
+    pub on_time_verdict: Verdict,
+}
+
+fn by_score() -> Verdict {
+    Verdict::ByScore
+}
+
+/// A stylized map: coordinates are fractions of the map's width and height.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Map {
+    pub locations: Vec<Location>,
+    /// Lines to draw: borders and coasts, each a list of `(x, y)` points.
+    #[serde(default)]
+    pub lines: Vec<MapLine>,
+    /// Shared metric that measures pressure on the common enemy, if any.
+    #[serde(default)]
+    pub pressure_metric: Option<String>,
+    /// Shared metric that measures harm to civilians, if any.
+    #[serde(default)]
+    pub harm_metric: Option<String>,
+}
+
+/// Who holds a location at the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Holder {
+    Enemy,
+    Government,
+    Opposition,
+    Contested,
+    Neutral,
+}
+
+/// A named place on the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub id: String,
+    pub name: String,
+    pub x: f32,
+    pub y: f32,
+    pub held_by: Holder,
+    /// Falls to whoever presses when the pressure metric passes this level.
+    #[serde(default)]
+    pub falls_at: Option<f64>,
+}
+
+/// A polyline on the map, e.g. a border.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapLine {
+    pub name: String,
+    pub points: Vec<(f32, f32)>,
+    #[serde(default)]
+    pub dashed: bool,
+}

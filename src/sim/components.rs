@@ -1,0 +1,161 @@
+//! The ECS model of a match: a `Match` entity with the shared state and two `Side`
+//! entities with each player's state. One `World` may hold any number of matches.
+
+use crate::scenario::LoadedScenario;
+use crate::scenario::schema::Stance;
+use crate::strategy::Strategy;
+use bevy::prelude::*;
+use rand::rngs::Xoshiro256PlusPlus;
+use std::sync::Arc;
+
+/// Where a match is in its turn. Matches move independently, so this is a
+/// component, not a global `State`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reflect)]
+pub enum Phase {
+    /// Events whose triggers hold fire and the news is assembled.
+    Briefing,
+    /// Waiting for both sides' sealed orders.
+    Orders,
+    /// The outcome systems run.
+    Resolution,
+    /// What happened is on record; waiting to go on (or going on at once).
+    Report,
+    GameOver,
+}
+
+/// How a finished match came out.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Outcome {
+    /// Id of the early ending, or None when the turn limit was reached.
+    pub ending: Option<String>,
+    /// Per player: won or not. Both true is a shared victory, both false a shared defeat or draw.
+    pub won: [bool; 2],
+    pub text: String,
+    pub scores: [f64; 2],
+}
+
+/// What a step of resolution changed, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cause {
+    /// The option a player chose.
+    Option {
+        player: u8,
+        decision: u16,
+        option: u8,
+    },
+    /// The option a player chose in an event's one-off choice.
+    EventChoice {
+        event: u16,
+        option: u8,
+    },
+    JointRule(u16),
+    ChanceRule(u16),
+    ScoreRule(u16),
+    Event(u16),
+    /// The metric was pulled back inside its range.
+    Clamp,
+}
+
+/// One metric change with its cause.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    pub slot: crate::scenario::compiled::Slot,
+    pub before: f64,
+    pub after: f64,
+    pub cause: Cause,
+}
+
+/// The scenario a match plays. Shared by every match of a tournament.
+#[derive(Component, Clone)]
+pub struct MatchScenario(pub Arc<LoadedScenario>);
+
+/// A match: the turn, the phase, its RNG and the shared metrics.
+#[derive(Component, Debug, Clone)]
+pub struct Match {
+    pub players: [Entity; 2],
+    /// The current turn, 1-based.
+    pub turn: u32,
+    pub phase: Phase,
+    pub seed: u64,
+    /// The only source of chance for outcomes. Strategies have their own.
+    pub rng: Xoshiro256PlusPlus,
+    pub turns: u32,
+    pub noise: f64,
+    pub shared: Vec<f64>,
+    /// How often each event has fired.
+    pub fired: Vec<u32>,
+    /// Events fired by effects this turn, applied in the events step.
+    pub pending: Vec<u16>,
+    /// Events announced at this turn's briefing.
+    pub news: Vec<u16>,
+    /// Events applied in this turn's events step.
+    pub consequences: Vec<u16>,
+    /// Metric changes this turn, kept only when `explain` is on.
+    pub changes: Vec<Change>,
+    pub explain: bool,
+    /// Stop in `Report` until told to go on (the desktop game); headless goes on at once.
+    pub hold_report: bool,
+    pub outcome: Option<Outcome>,
+}
+
+/// One side's orders: an option index per regular decision, and answers to event choices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Orders {
+    pub choices: Vec<u8>,
+    /// (event index, option index) for each event choice offered this turn.
+    pub answers: Vec<(u16, u8)>,
+}
+
+/// What a side remembers of one turn, for strategies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Memory {
+    /// My true move in the dilemma view.
+    pub mine: Stance,
+    /// The other side's move as I perceived it.
+    pub seen: Stance,
+    /// My score minus theirs after the turn.
+    pub lead: f64,
+}
+
+/// A player in a match.
+#[derive(Component, Debug, Clone)]
+pub struct Side {
+    pub match_entity: Entity,
+    pub index: u8,
+    pub metrics: Vec<f64>,
+    pub orders: Orders,
+    pub submitted: bool,
+    pub last_orders: Option<Orders>,
+    /// Event choices offered to this side this turn.
+    pub offered: Vec<u16>,
+    pub stance: Stance,
+    pub last_stance: Option<Stance>,
+    /// What this side perceived of the other side's choices this turn.
+    pub perceived: Vec<u8>,
+    /// Which of those were set by a rule (and so are not re-rolled by noise).
+    pub misreported: Vec<bool>,
+    pub history: Vec<Memory>,
+}
+
+/// Who gives a side its orders.
+#[derive(Component)]
+pub enum Controller {
+    /// Orders come from outside (the UI, a replayed record): a `SubmitOrders` message.
+    External,
+    /// A strategy chooses, with its own seeded RNG.
+    Strategy {
+        strategy: Box<dyn Strategy>,
+        rng: Xoshiro256PlusPlus,
+    },
+}
+
+/// Sealed orders from outside the engine.
+#[derive(Message, Debug, Clone)]
+pub struct SubmitOrders {
+    pub side: Entity,
+    pub orders: Orders,
+}
+
+/// Lets a match held at `Report` go on to the next turn.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct ContinueMatch(pub Entity);

@@ -1,0 +1,259 @@
+//! The outcome systems, in the order `TurnSystems` chains them. Each iterates over
+//! every match in `Phase::Resolution`, so one schedule run resolves one match or
+//! ten thousand alike.
+
+use super::components::*;
+use super::rules::{Ctx, stance_of};
+use crate::scenario::compiled::{CTrigger, CVerdict, Compiled};
+use crate::scenario::schema::Stance;
+use bevy::prelude::*;
+use rand::RngExt;
+
+/// Events one turn may apply; bounds chains of events firing events.
+const MAX_EVENTS_PER_TURN: usize = 256;
+
+/// Runs `step` on every match in `phase`, with both of its sides borrowed.
+pub fn for_each_match(
+    matches: &mut Query<(&mut Match, &MatchScenario)>,
+    sides: &mut Query<&mut Side>,
+    phase: Phase,
+    mut step: impl FnMut(&mut Ctx),
+) {
+    for (mut m, scenario) in matches.iter_mut() {
+        if m.phase != phase {
+            continue;
+        }
+        let players = m.players;
+        let Ok([mut a, mut b]) = sides.get_many_mut(players) else {
+            continue;
+        };
+        let mut ctx = Ctx {
+            c: &scenario.0.compiled,
+            s: &scenario.0.scenario,
+            m: &mut m,
+            sides: [&mut a, &mut b],
+        };
+        step(&mut ctx);
+    }
+}
+
+/// Step 1: the effects of each side's options, the US (first player) first.
+pub fn apply_option_effects(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        let c: &Compiled = ctx.c;
+        for p in 0..2u8 {
+            let choices = std::mem::take(&mut ctx.sides[p as usize].orders.choices);
+            for (d, (&o, decision)) in choices.iter().zip(&c.decisions[p as usize]).enumerate() {
+                if let Some(option) = decision.options.get(o as usize) {
+                    let cause = Cause::Option {
+                        player: p,
+                        decision: d as u16,
+                        option: o,
+                    };
+                    ctx.apply_all(&option.effects, Some(p), cause);
+                }
+            }
+            ctx.sides[p as usize].orders.choices = choices;
+            let answers = std::mem::take(&mut ctx.sides[p as usize].orders.answers);
+            for &(event, o) in &answers {
+                if let Some((_, decision)) = &c.events[event as usize].choice
+                    && let Some(option) = decision.options.get(o as usize)
+                {
+                    ctx.apply_all(
+                        &option.effects,
+                        Some(p),
+                        Cause::EventChoice { event, option: o },
+                    );
+                }
+            }
+            ctx.sides[p as usize].orders.answers = answers;
+        }
+    });
+}
+
+/// Step 2: rules on combinations of both sides' choices.
+pub fn apply_joint_rules(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        ctx.run_rules(&ctx.c.joint, Cause::JointRule);
+    });
+}
+
+/// Step 3: rules of chance and friction.
+pub fn apply_chance_rules(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        ctx.run_rules(&ctx.c.chance, Cause::ChanceRule);
+    });
+}
+
+/// Step 4: perception noise. Each decision a rule did not already misreport is
+/// seen as its opposite stance with the match's noise probability.
+pub fn apply_perception_noise(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        let c = ctx.c;
+        let noise = ctx.m.noise;
+        for observer in 0..2 {
+            let actor = 1 - observer;
+            if noise > 0.0 {
+                for (d, decision) in c.decisions[actor].iter().enumerate() {
+                    if ctx.sides[observer].misreported[d] || ctx.m.rng.random::<f64>() >= noise {
+                        continue;
+                    }
+                    let true_option = ctx.sides[actor].orders.choices[d];
+                    let stance = decision
+                        .options
+                        .get(true_option as usize)
+                        .map_or(Stance::Cooperate, |o| o.stance);
+                    let flipped = match stance {
+                        Stance::Cooperate => Stance::Defect,
+                        Stance::Defect => Stance::Cooperate,
+                    };
+                    ctx.sides[observer].perceived[d] = decision.option_for(flipped);
+                }
+            }
+        }
+    });
+}
+
+/// Step 5: events fired by effects this turn apply their effects.
+pub fn apply_fired_events(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        let c = ctx.c;
+        let mut applied = 0;
+        while let Some(e) = (!ctx.m.pending.is_empty()).then(|| ctx.m.pending.remove(0)) {
+            let event = &c.events[e as usize];
+            if (!event.repeatable && ctx.m.fired[e as usize] > 0) || applied >= MAX_EVENTS_PER_TURN
+            {
+                continue;
+            }
+            applied += 1;
+            ctx.m.fired[e as usize] += 1;
+            ctx.m.consequences.push(e);
+            ctx.apply_all(&event.effects, None, Cause::Event(e));
+        }
+    });
+}
+
+/// Step 6: every metric back inside its declared range.
+pub fn clamp_metrics(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        ctx.clamp()
+    });
+}
+
+/// Step 7: score rules, then clamp again so scores respect their range too.
+pub fn apply_score_rules(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        ctx.run_rules(&ctx.c.score, Cause::ScoreRule);
+        ctx.clamp();
+    });
+}
+
+/// Step 8: early endings in order, then the turn limit; then each side remembers
+/// the turn. The match moves on to `Report`.
+pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
+        let c = ctx.c;
+        let score = |ctx: &Ctx, p: usize| ctx.sides[p].metrics[c.score_metric as usize];
+        let scores = [score(ctx, 0), score(ctx, 1)];
+        for p in 0..2 {
+            let seen = stance_of(&c.decisions[1 - p], &ctx.sides[p].perceived);
+            let mine = ctx.sides[p].stance;
+            ctx.sides[p].history.push(Memory {
+                mine,
+                seen,
+                lead: scores[p] - scores[1 - p],
+            });
+        }
+        let early = c
+            .early
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| ctx.eval(&e.when, None).then_some((i, e.verdict)));
+        let verdict = match early {
+            Some((i, v)) => Some((Some(i), v)),
+            None if ctx.m.turn >= ctx.m.turns => Some((None, c.on_time)),
+            None => None,
+        };
+        if let Some((ending, verdict)) = verdict {
+            let won = match verdict {
+                CVerdict::Win(p) => [p == 0, p == 1],
+                CVerdict::Lose(p) => [p == 1, p == 0],
+                CVerdict::BothWin => [true, true],
+                CVerdict::BothLose => [false, false],
+                CVerdict::ByScore => [scores[0] > scores[1], scores[1] > scores[0]],
+            };
+            let s = ctx.s;
+            let (ending, text) = match ending {
+                Some(i) => (
+                    Some(s.endings.early[i].id.clone()),
+                    s.endings.early[i].text.clone(),
+                ),
+                None => (None, s.endings.on_time.clone()),
+            };
+            ctx.m.outcome = Some(Outcome {
+                ending,
+                won,
+                text,
+                scores,
+            });
+        }
+        ctx.m.phase = Phase::Report;
+    });
+}
+
+/// At the start of a turn: events whose triggers hold fire, and their news is kept.
+pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
+    for_each_match(&mut matches, &mut sides, Phase::Briefing, |ctx| {
+        let c = ctx.c;
+        ctx.m.news.clear();
+        ctx.m.consequences.clear();
+        ctx.m.changes.clear();
+        ctx.m.pending.clear();
+        for side in ctx.sides.iter_mut() {
+            side.offered.clear();
+            side.submitted = false;
+        }
+        for (e, event) in c.events.iter().enumerate() {
+            if !event.repeatable && ctx.m.fired[e] > 0 {
+                continue;
+            }
+            let fires = match &event.trigger {
+                CTrigger::AtTurn(t) => *t == ctx.m.turn,
+                CTrigger::When(cond) => ctx.eval(cond, None),
+                CTrigger::Fired => false,
+            };
+            if fires {
+                ctx.m.fired[e] += 1;
+                ctx.m.news.push(e as u16);
+                ctx.apply_all(&event.effects, None, Cause::Event(e as u16));
+                if let Some((p, _)) = &event.choice {
+                    ctx.sides[*p as usize].offered.push(e as u16);
+                }
+            }
+        }
+        // Briefing effects must respect ranges before anyone decides on them.
+        ctx.clamp();
+        ctx.m.phase = Phase::Orders;
+    });
+}

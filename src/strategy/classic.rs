@@ -1,0 +1,256 @@
+//! The classic iterated-prisoner's-dilemma strategies, with the Axelrod library's
+//! ids in snake_case. Each acts on the other side's moves as *perceived*, so noise
+//! reaches them exactly as it would reach a person.
+
+use super::{Strategy, View};
+use crate::scenario::schema::Stance::{self, Cooperate as C, Defect as D};
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+
+/// Generous tit-for-tat's forgiveness: min(1 - (T-R)/(R-S), (R-P)/(T-P)) for the
+/// standard payoffs R=3, T=5, S=0, P=1, as in Nowak & Sigmund.
+const GENEROSITY: f64 = 1.0 / 3.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Classic {
+    /// Always cooperates.
+    Cooperator,
+    /// Always defects.
+    Defector,
+    /// Cooperates with probability 1/2.
+    Random,
+    /// Cooperates first, then copies the other side's last move.
+    TitForTat,
+    /// Defects only after two defections in a row.
+    TitForTwoTats,
+    /// Defects twice after any defection in the last two moves.
+    TwoTitsForTat,
+    /// Tit-for-tat that defects first.
+    SuspiciousTitForTat,
+    /// Tit-for-tat that forgives a defection with probability 1/3.
+    GenerousTitForTat,
+    /// Cooperates until the other side defects once, then defects forever.
+    Grudger,
+    /// Pavlov: repeats its move after a good outcome (the other cooperated), switches after a bad one.
+    WinStayLoseShift,
+    /// Cooperates, defects, cooperates, …
+    Alternator,
+    /// Plays C, D, C, C; then tit-for-tat if the other ever defected, else always defects.
+    Detective,
+    /// Plays C, D, D; defects forever if the other cooperated on moves 2 and 3, else tit-for-tat.
+    Prober,
+    /// Defects unless the other has cooperated more often than it defected.
+    HardMajority,
+    /// Cooperates while the other has cooperated at least as often as it defected.
+    SoftMajority,
+}
+
+impl Classic {
+    pub const ALL: [Classic; 15] = [
+        Classic::Cooperator,
+        Classic::Defector,
+        Classic::Random,
+        Classic::TitForTat,
+        Classic::TitForTwoTats,
+        Classic::TwoTitsForTat,
+        Classic::SuspiciousTitForTat,
+        Classic::GenerousTitForTat,
+        Classic::Grudger,
+        Classic::WinStayLoseShift,
+        Classic::Alternator,
+        Classic::Detective,
+        Classic::Prober,
+        Classic::HardMajority,
+        Classic::SoftMajority,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Classic::Cooperator => "cooperator",
+            Classic::Defector => "defector",
+            Classic::Random => "random",
+            Classic::TitForTat => "tit_for_tat",
+            Classic::TitForTwoTats => "tit_for_two_tats",
+            Classic::TwoTitsForTat => "two_tits_for_tat",
+            Classic::SuspiciousTitForTat => "suspicious_tit_for_tat",
+            Classic::GenerousTitForTat => "generous_tit_for_tat",
+            Classic::Grudger => "grudger",
+            Classic::WinStayLoseShift => "win_stay_lose_shift",
+            Classic::Alternator => "alternator",
+            Classic::Detective => "detective",
+            Classic::Prober => "prober",
+            Classic::HardMajority => "hard_majority",
+            Classic::SoftMajority => "soft_majority",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Classic> {
+        Classic::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// The move, given the history (oldest first) and a random stream.
+    pub fn play(
+        self,
+        history: &[crate::sim::components::Memory],
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> Stance {
+        let n = history.len();
+        let seen = |back: usize| (back <= n && back > 0).then(|| history[n - back].seen);
+        let defections = || history.iter().filter(|m| m.seen == D).count();
+        let tft = || seen(1).unwrap_or(C);
+        match self {
+            Classic::Cooperator => C,
+            Classic::Defector => D,
+            Classic::Random => coin(rng, 0.5),
+            Classic::TitForTat => tft(),
+            Classic::TitForTwoTats => {
+                if seen(1) == Some(D) && seen(2) == Some(D) {
+                    D
+                } else {
+                    C
+                }
+            }
+            Classic::TwoTitsForTat => {
+                if seen(1) == Some(D) || seen(2) == Some(D) {
+                    D
+                } else {
+                    C
+                }
+            }
+            Classic::SuspiciousTitForTat => seen(1).unwrap_or(D),
+            Classic::GenerousTitForTat => match seen(1) {
+                Some(D) => coin(rng, GENEROSITY),
+                _ => C,
+            },
+            Classic::Grudger => {
+                if defections() > 0 {
+                    D
+                } else {
+                    C
+                }
+            }
+            Classic::WinStayLoseShift => match history.last() {
+                None => C,
+                Some(last) if last.seen == C => last.mine,
+                Some(last) => flip(last.mine),
+            },
+            Classic::Alternator => {
+                if n % 2 == 0 {
+                    C
+                } else {
+                    D
+                }
+            }
+            Classic::Detective => match n {
+                0 | 2 | 3 => C,
+                1 => D,
+                _ if history[..4].iter().any(|m| m.seen == D) || defections() > 0 => tft(),
+                _ => D,
+            },
+            Classic::Prober => match n {
+                0 => C,
+                1 | 2 => D,
+                _ if history[1].seen == C && history[2].seen == C => D,
+                _ => tft(),
+            },
+            Classic::HardMajority => {
+                if n - defections() > defections() {
+                    C
+                } else {
+                    D
+                }
+            }
+            Classic::SoftMajority => {
+                if n - defections() >= defections() {
+                    C
+                } else {
+                    D
+                }
+            }
+        }
+    }
+}
+
+fn coin(rng: &mut Xoshiro256PlusPlus, p_cooperate: f64) -> Stance {
+    if rng.random::<f64>() < p_cooperate {
+        C
+    } else {
+        D
+    }
+}
+
+fn flip(s: Stance) -> Stance {
+    match s {
+        C => D,
+        D => C,
+    }
+}
+
+impl Strategy for Classic {
+    fn id(&self) -> &str {
+        Classic::id(*self)
+    }
+
+    fn stance(&mut self, view: &View, rng: &mut Xoshiro256PlusPlus) -> Stance {
+        self.play(view.history, rng)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::components::Memory;
+    use rand::SeedableRng;
+
+    fn hist(seen: &[Stance]) -> Vec<Memory> {
+        seen.iter()
+            .map(|&s| Memory {
+                mine: C,
+                seen: s,
+                lead: 0.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn canonical_moves() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut play = |c: Classic, seen: &[Stance]| c.play(&hist(seen), &mut rng);
+        assert_eq!(play(Classic::TitForTat, &[]), C);
+        assert_eq!(play(Classic::TitForTat, &[C, D]), D);
+        assert_eq!(play(Classic::TitForTwoTats, &[C, D]), C);
+        assert_eq!(play(Classic::TitForTwoTats, &[D, D]), D);
+        assert_eq!(play(Classic::TwoTitsForTat, &[D, C]), D);
+        assert_eq!(play(Classic::SuspiciousTitForTat, &[]), D);
+        assert_eq!(play(Classic::Grudger, &[D, C, C, C]), D);
+        assert_eq!(play(Classic::Alternator, &[C]), D);
+        assert_eq!(play(Classic::Detective, &[C, C, C, C]), D);
+        assert_eq!(play(Classic::Detective, &[C, D, C, C]), C);
+        assert_eq!(play(Classic::Prober, &[C, C, C]), D);
+        assert_eq!(play(Classic::Prober, &[C, D, C]), C);
+        assert_eq!(play(Classic::HardMajority, &[C, D]), D);
+        assert_eq!(play(Classic::SoftMajority, &[C, D]), C);
+    }
+
+    #[test]
+    fn pavlov_stays_after_reward_and_shifts_after_punishment() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let m = |mine, seen| {
+            vec![Memory {
+                mine,
+                seen,
+                lead: 0.0,
+            }]
+        };
+        assert_eq!(Classic::WinStayLoseShift.play(&m(D, C), &mut rng), D);
+        assert_eq!(Classic::WinStayLoseShift.play(&m(D, D), &mut rng), C);
+        assert_eq!(Classic::WinStayLoseShift.play(&m(C, D), &mut rng), D);
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        for c in Classic::ALL {
+            assert_eq!(Classic::from_id(c.id()), Some(c));
+        }
+    }
+}
