@@ -209,6 +209,11 @@ fn walk(src: &str, tokens: &[Token], places: &mut HashMap<String, Place>) {
                 } else {
                     match element_path(src, &stack, tokens, i) {
                         Some((path, skip)) => {
+                            // A map entry is placed at its key: errors there are about keys.
+                            if skip > 0 && stack.last().is_some_and(|f| f.open == '{') {
+                                let k = tokens[i];
+                                places.entry(path.clone()).or_insert(Place { line: k.line, col: k.col, width: k.width });
+                            }
                             i += skip;
                             path
                         }
@@ -282,11 +287,11 @@ mod tests {
         assert_eq!(idx.find("rules[0].when").map(|p| p.col), Some(12));
         assert_eq!(
             idx.find("rules[0].when.player").map(|p| (p.line, p.col)),
-            Some((4, 34))
+            Some((4, 30))
         );
         assert_eq!(
             idx.find("rules[0].effects[0].metric").map(|p| p.col),
-            Some(65)
+            Some(60)
         );
         assert_eq!(
             idx.find("initial_for.us").map(|p| (p.line, p.col)),
@@ -295,7 +300,7 @@ mod tests {
         // Unknown deeper paths fall back to the nearest ancestor.
         assert_eq!(
             idx.find("rules[0].effects[0].metric.zzz").map(|p| p.col),
-            Some(65)
+            Some(60)
         );
     }
 
