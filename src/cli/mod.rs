@@ -1,5 +1,21 @@
 //! The command line: `validate`, `simulate` and `replay`.
 
+/// Prints to stdout, ignoring a closed pipe (`common-enemy simulate … | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `out!` with a newline.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod simulate;
 mod tournament;
 mod validate;

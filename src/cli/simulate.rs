@@ -84,13 +84,13 @@ pub fn run(
         }
     };
     let rec = play_recorded(s.clone(), seed, turns, noise, players);
-    print!("{}", story(&s, &rec, quiet));
+    out!("{}", story(&s, &rec, quiet));
     if let Some(path) = record {
         if let Err(e) = rec.write(path) {
             eprintln!("{}: cannot write the record: {e}", path.display());
             return ExitCode::FAILURE;
         }
-        println!("record written to {}", path.display());
+        outln!("record written to {}", path.display());
     }
     ExitCode::SUCCESS
 }
@@ -178,16 +178,7 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
             }
         }
     }
-    for c in t.changes.iter().filter(|c| c.cause != "clamp") {
-        out += &format!(
-            "    {:<28} {:>8.1} → {:<8.1} {}\n",
-            c.metric, c.before, c.after, c.cause
-        );
-        if let Some(q) = source_of(s, &c.cause) {
-            let q: String = q.trim().chars().take(110).collect();
-            out += &format!("{:>42}“{q}”\n", "");
-        }
-    }
+    out += &explain_changes(s, t);
     let scores: Vec<String> = sc
         .players
         .iter()
@@ -196,6 +187,67 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
         .collect();
     out += &format!("  Scores: {}\n", scores.join(", "));
     out
+}
+
+/// Each metric's net change this turn, with every cause's share and the quotation
+/// behind the largest one.
+fn explain_changes(s: &LoadedScenario, t: &TurnRecord) -> String {
+    // Metrics in order of first change; causes merged within a metric.
+    let mut metrics: Vec<(&str, f64, f64, Vec<(&str, f64)>)> = Vec::new();
+    for c in &t.changes {
+        let i = match metrics.iter().position(|m| m.0 == c.metric) {
+            Some(i) => i,
+            None => {
+                metrics.push((&c.metric, c.before, c.after, Vec::new()));
+                metrics.len() - 1
+            }
+        };
+        let entry = &mut metrics[i];
+        entry.2 = c.after;
+        match entry.3.iter_mut().find(|(cause, _)| *cause == c.cause) {
+            Some((_, d)) => *d += c.after - c.before,
+            None => entry.3.push((&c.cause, c.after - c.before)),
+        }
+    }
+    let mut out = String::new();
+    for (metric, before, after, causes) in metrics {
+        if before == after {
+            continue;
+        }
+        let shares: Vec<String> = causes
+            .iter()
+            .filter(|(_, d)| *d != 0.0)
+            .map(|(c, d)| format!("{} {d:+.1}", short_cause(c)))
+            .collect();
+        out += &format!(
+            "    {metric:<26} {before:>7.1} → {after:<7.1} ({:+.1})  {}\n",
+            after - before,
+            shares.join(", ")
+        );
+        let biggest = causes
+            .iter()
+            .filter(|(c, _)| source_of(s, c).is_some())
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+        if let Some(q) = biggest.and_then(|(cause, _)| source_of(s, cause)) {
+            let q: String = q.trim().chars().take(120).collect();
+            out += &format!("{:>8}“{q}”\n", "");
+        }
+    }
+    out
+}
+
+/// `us strike_tactic=leaflets` for `option us.strike_tactic.leaflets`; rules by id.
+fn short_cause(cause: &str) -> String {
+    if let Some(rest) = cause.strip_prefix("option ") {
+        let mut parts = rest.splitn(3, '.');
+        if let (Some(p), Some(d), Some(o)) = (parts.next(), parts.next(), parts.next()) {
+            return format!("{p} {d}={o}");
+        }
+    }
+    cause
+        .split_once('.')
+        .filter(|(list, _)| list.ends_with("_rules"))
+        .map_or(cause.to_string(), |(_, id)| id.to_string())
 }
 
 /// The quotation behind a cause name as records write it.
@@ -261,7 +313,7 @@ pub fn replay(path: &Path) -> ExitCode {
     };
     match replay_record(&record, s) {
         Ok(turns) => {
-            println!(
+            outln!(
                 "{}: replay matches the record ({turns} turns)",
                 path.display()
             );

@@ -123,7 +123,7 @@ pub fn run(a: Args) -> ExitCode {
     let results = tournament::run(&config, &progress);
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "{} — {} strategies, {} matches, {} turns each, noise {}\n",
         config.scenario.scenario.title,
         ids.len(),
@@ -131,8 +131,8 @@ pub fn run(a: Args) -> ExitCode {
         a.turns.unwrap_or(config.scenario.compiled.turns),
         a.noise.unwrap_or(config.scenario.compiled.noise)
     );
-    print!("{}", output::table(&results));
-    println!(
+    out!("{}", output::table(&results));
+    outln!(
         "\n{} turns in {:.3} s: {:.0} turns per second",
         results.turns_played,
         secs,
@@ -148,7 +148,7 @@ pub fn run(a: Args) -> ExitCode {
             eprintln!("{}: cannot write: {e}", path.display());
             return ExitCode::FAILURE;
         }
-        println!("results written to {}", path.display());
+        outln!("results written to {}", path.display());
     }
     if let Some(generations) = a.evolve {
         let history = evolve::evolve(
@@ -158,11 +158,12 @@ pub fn run(a: Args) -> ExitCode {
             generations,
             a.replace,
         );
-        println!(
+        outln!(
             "\nEvolution: {} of each strategy, {} replaced per generation",
-            a.population, a.replace
+            a.population,
+            a.replace
         );
-        print!("{}", output::evolution_table(&ids, &history));
+        out!("{}", output::evolution_table(&ids, &history));
         if let Some(path) = &a.evolve_csv {
             if let Err(e) = crate::sim::record::write_atomically(
                 path,
@@ -171,7 +172,7 @@ pub fn run(a: Args) -> ExitCode {
                 eprintln!("{}: cannot write: {e}", path.display());
                 return ExitCode::FAILURE;
             }
-            println!("population shares written to {}", path.display());
+            outln!("population shares written to {}", path.display());
         }
     }
     ExitCode::SUCCESS

@@ -9,7 +9,7 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
     for path in paths {
         let diagnostics: Vec<Diagnostic> = match check_file(path) {
             Ok(warnings) => {
-                println!(
+                outln!(
                     "{}: ok{}",
                     path.display(),
                     if warnings.is_empty() {

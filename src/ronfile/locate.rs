@@ -212,7 +212,11 @@ fn walk(src: &str, tokens: &[Token], places: &mut HashMap<String, Place>) {
                             // A map entry is placed at its key: errors there are about keys.
                             if skip > 0 && stack.last().is_some_and(|f| f.open == '{') {
                                 let k = tokens[i];
-                                places.entry(path.clone()).or_insert(Place { line: k.line, col: k.col, width: k.width });
+                                places.entry(path.clone()).or_insert(Place {
+                                    line: k.line,
+                                    col: k.col,
+                                    width: k.width,
+                                });
                             }
                             i += skip;
                             path

@@ -97,7 +97,12 @@ pub fn parse<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(T, Source
         Ok(v) => v,
         Err(e) => {
             let field = e.path().to_string();
-            let field = if field == "." { String::new() } else { field };
+            // serde_path_to_error says "." or "?" when it has no path to give.
+            let field = if field == "." || field == "?" {
+                String::new()
+            } else {
+                field
+            };
             let spanned = de.span_error(e.into_inner());
             return Err(located(spanned, field));
         }

@@ -1,0 +1,158 @@
+//! The command line end to end: exit codes and what the user reads.
+
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_common-enemy"))
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ce-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn validate_accepts_the_shipped_scenarios_and_strategies() {
+    let mut files: Vec<String> = ["syria_2015", "prisoners_dilemma", "stag_hunt", "chicken"]
+        .iter()
+        .map(|s| format!("scenarios/{s}.ron"))
+        .collect();
+    files.extend(
+        std::fs::read_dir("strategies")
+            .unwrap()
+            .map(|e| e.unwrap().path().display().to_string())
+            .filter(|p| p.ends_with(".ron")),
+    );
+    let out = bin().arg("validate").args(&files).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn validate_prints_path_line_col_field_snippet_and_hint() {
+    let out = bin()
+        .args(["validate", "tests/corpus/misspelled_metric.ron"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(
+            "tests/corpus/misspelled_metric.ron:14:90: error: unknown metric \"hram\"\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= field: players[0].decisions[0].options[1].effects[0].metric"),
+        "{err}"
+    );
+    assert!(err.contains("^^^^^^"), "{err}");
+    assert!(err.contains("did you mean \"harm\"?"), "{err}");
+}
+
+#[test]
+fn validate_rejects_hostile_files_without_panicking() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.ron", vec![]),
+        ("binary.ron", (0..=255u8).cycle().take(256 * 64).collect()),
+        (
+            "deep.ron",
+            ["(".repeat(100_000), ")".repeat(100_000)]
+                .concat()
+                .into_bytes(),
+        ),
+        (
+            "huge.ron",
+            format!("(id: \"{}\")", "x".repeat(5_000_000)).into_bytes(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = tmp(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = bin().arg("validate").arg(&path).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn simulate_tells_a_story_and_replay_checks_it() {
+    let record = tmp("g.ron");
+    let out = bin()
+        .args([
+            "simulate",
+            "--scenario",
+            "scenarios/syria_2015.ron",
+            "--player",
+            "us=tit_for_tat",
+            "--player",
+            "russia=defector",
+            "--seed",
+            "7",
+            "--record",
+        ])
+        .arg(&record)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let story = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        story.contains("== Turn 24 · September 2017 =="),
+        "24 monthly turns from October 2015"
+    );
+    assert!(story.contains("“"), "quotations from the source");
+    assert!(bin().arg("replay").arg(&record).status().unwrap().success());
+    let text = std::fs::read_to_string(&record).unwrap();
+    let tampered = text.replacen("turn: 5,", "turn: 6,", 1);
+    assert_ne!(text, tampered);
+    let path = tmp("tampered.ron");
+    std::fs::write(&path, tampered).unwrap();
+    let out = bin().arg("replay").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("turn 6 diverges at turn"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn unknown_players_and_strategies_are_explained() {
+    let out = bin()
+        .args([
+            "simulate",
+            "--scenario",
+            "scenarios/syria_2015.ron",
+            "--player",
+            "us=tit_for_tatt",
+            "--player",
+            "russia=defector",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean \"tit_for_tat\"?"));
+    let out = bin()
+        .args([
+            "simulate",
+            "--scenario",
+            "scenarios/syria_2015.ron",
+            "--player",
+            "usa=defector",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("players are us, russia"));
+}
