@@ -7,8 +7,10 @@
 //! the AI players; `cli` the headless commands.
 
 pub mod cli;
+pub mod explain;
 pub mod ronfile;
 pub mod scenario;
 pub mod sim;
 pub mod strategy;
 pub mod tournament;
+pub mod ui;

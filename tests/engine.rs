@@ -10,7 +10,6 @@ use common_enemy::sim::record::GameRecord;
 use common_enemy::sim::runner::{Headless, play_recorded, replay};
 use common_enemy::strategy;
 use proptest::prelude::*;
-use rand::SeedableRng;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,7 +39,7 @@ fn external_match(h: &mut Headless, s: &Arc<LoadedScenario>, hold: bool) -> bevy
         noise: Some(0.0),
         controllers: [Controller::External, Controller::External],
         explain: true,
-        hold_report: hold,
+        hold,
         record_as: None,
     })
 }
@@ -110,24 +109,24 @@ fn orders_of_the_wrong_shape_are_refused() {
 }
 
 #[test]
-fn a_held_report_waits_for_continue() {
+fn a_held_match_waits_after_briefing_and_report() {
     let s = load("prisoners_dilemma");
     let mut h = Headless::default();
     let m = external_match(&mut h, &s, true);
     h.step();
+    h.step();
+    assert_eq!((h.state(m).unwrap().phase, h.state(m).unwrap().released), (Phase::Orders, false), "held after the briefing");
+    h.app.world_mut().write_message(ContinueMatch(m));
+    h.step();
+    assert!(h.state(m).unwrap().released);
     let sides = h.state(m).unwrap().players;
     for side in sides {
-        h.app.world_mut().write_message(SubmitOrders {
-            side,
-            orders: Orders {
-                choices: vec![1],
-                answers: vec![],
-            },
-        });
+        h.app.world_mut().write_message(SubmitOrders { side, orders: Orders { choices: vec![1], answers: vec![] } });
     }
     h.step();
+    assert_eq!(h.state(m).unwrap().phase, Phase::Report, "released, the sealed orders resolve");
     h.step();
-    assert_eq!(h.state(m).unwrap().phase, Phase::Report);
+    assert_eq!(h.state(m).unwrap().phase, Phase::Report, "held at the report");
     h.app.world_mut().write_message(ContinueMatch(m));
     h.step();
     assert_eq!(h.state(m).unwrap().turn, 2);
@@ -251,7 +250,7 @@ proptest! {
         let s = all_scenarios().swap_remove(which);
         let mut h = Headless::default();
         let m = h.spawn(MatchSetup { scenario: s.clone(), seed, turns: Some(12), noise: None,
-            controllers: [Controller::External, Controller::External], explain: false, hold_report: false, record_as: None });
+            controllers: [Controller::External, Controller::External], explain: false, hold: false, record_as: None });
         let sides = h.state(m).unwrap().players;
         let mut picks = picks.into_iter().cycle();
         for _ in 0..12 {

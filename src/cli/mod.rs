@@ -16,6 +16,7 @@ macro_rules! outln {
     }};
 }
 
+mod play;
 mod simulate;
 mod tournament;
 mod validate;
@@ -68,6 +69,8 @@ pub enum Command {
     Replay { path: PathBuf },
     /// A round robin of strategies (self-play included), optionally followed by evolution.
     Tournament(tournament::Args),
+    /// Open the game window, straight into a game.
+    Play(play::Args),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -92,11 +95,8 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::Replay { path }) => simulate::replay(&path),
         Some(Command::Tournament(args)) => tournament::run(args),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            ExitCode::SUCCESS
-        }
+        Some(Command::Play(args)) => play::run(args),
+        None => exit_code(crate::ui::run(crate::ui::Launch::default())),
     }
 }
 
@@ -104,5 +104,13 @@ pub fn run(cli: Cli) -> ExitCode {
 pub(crate) fn print_diagnostics(diagnostics: &[crate::ronfile::Diagnostic]) {
     for d in diagnostics {
         eprint!("{d}");
+    }
+}
+
+/// The process exit code for how the window closed.
+pub(crate) fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
+    match exit {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
     }
 }

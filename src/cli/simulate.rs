@@ -46,14 +46,9 @@ pub(crate) fn controllers(
                 s.scenario.players[p].id, s.scenario.players[p].id
             )
         })?;
-        let strategy = crate::strategy::from_spec(&id)?;
-        Ok((
-            Controller::Strategy {
-                strategy,
-                rng: rand::SeedableRng::seed_from_u64(0),
-            },
-            id,
-        ))
+        let spec = crate::strategy::Spec::parse(&id)?;
+        spec.check(&s.scenario)?;
+        Ok((spec.controller(), id))
     };
     Ok([make(0)?, make(1)?])
 }
@@ -178,7 +173,20 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
             }
         }
     }
-    out += &explain_changes(s, t);
+    for swing in crate::explain::swings(t) {
+        out += &format!(
+            "    {:<26} {:>7.1} → {:<7.1} ({:+.1})  {}\n",
+            swing.metric,
+            swing.before,
+            swing.after,
+            swing.after - swing.before,
+            swing.shares()
+        );
+        if let Some(q) = swing.quote(s) {
+            let q: String = q.trim().chars().take(120).collect();
+            out += &format!("{:>8}“{q}”\n", "");
+        }
+    }
     let scores: Vec<String> = sc
         .players
         .iter()
@@ -187,112 +195,6 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
         .collect();
     out += &format!("  Scores: {}\n", scores.join(", "));
     out
-}
-
-/// Each metric's net change this turn, with every cause's share and the quotation
-/// behind the largest one.
-fn explain_changes(s: &LoadedScenario, t: &TurnRecord) -> String {
-    // Metrics in order of first change; causes merged within a metric.
-    let mut metrics: Vec<(&str, f64, f64, Vec<(&str, f64)>)> = Vec::new();
-    for c in &t.changes {
-        let i = match metrics.iter().position(|m| m.0 == c.metric) {
-            Some(i) => i,
-            None => {
-                metrics.push((&c.metric, c.before, c.after, Vec::new()));
-                metrics.len() - 1
-            }
-        };
-        let entry = &mut metrics[i];
-        entry.2 = c.after;
-        match entry.3.iter_mut().find(|(cause, _)| *cause == c.cause) {
-            Some((_, d)) => *d += c.after - c.before,
-            None => entry.3.push((&c.cause, c.after - c.before)),
-        }
-    }
-    let mut out = String::new();
-    for (metric, before, after, causes) in metrics {
-        if before == after {
-            continue;
-        }
-        let shares: Vec<String> = causes
-            .iter()
-            .filter(|(_, d)| *d != 0.0)
-            .map(|(c, d)| format!("{} {d:+.1}", short_cause(c)))
-            .collect();
-        out += &format!(
-            "    {metric:<26} {before:>7.1} → {after:<7.1} ({:+.1})  {}\n",
-            after - before,
-            shares.join(", ")
-        );
-        let biggest = causes
-            .iter()
-            .filter(|(c, _)| source_of(s, c).is_some())
-            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
-        if let Some(q) = biggest.and_then(|(cause, _)| source_of(s, cause)) {
-            let q: String = q.trim().chars().take(120).collect();
-            out += &format!("{:>8}“{q}”\n", "");
-        }
-    }
-    out
-}
-
-/// `us strike_tactic=leaflets` for `option us.strike_tactic.leaflets`; rules by id.
-fn short_cause(cause: &str) -> String {
-    if let Some(rest) = cause.strip_prefix("option ") {
-        let mut parts = rest.splitn(3, '.');
-        if let (Some(p), Some(d), Some(o)) = (parts.next(), parts.next(), parts.next()) {
-            return format!("{p} {d}={o}");
-        }
-    }
-    cause
-        .split_once('.')
-        .filter(|(list, _)| list.ends_with("_rules"))
-        .map_or(cause.to_string(), |(_, id)| id.to_string())
-}
-
-/// The quotation behind a cause name as records write it.
-pub fn source_of<'a>(s: &'a LoadedScenario, cause: &str) -> Option<&'a str> {
-    let sc = &s.scenario;
-    let rule = |list: &'a [crate::scenario::schema::Rule], id: &str| {
-        list.iter()
-            .find(|r| r.id == id)
-            .and_then(|r| r.source.as_deref())
-    };
-    if let Some(rest) = cause.strip_prefix("option ") {
-        let mut parts = rest.splitn(3, '.');
-        let (p, d, o) = (parts.next()?, parts.next()?, parts.next()?);
-        let player = sc.players.iter().find(|x| x.id == p)?;
-        let decision = player.decisions.iter().find(|x| x.id == d)?;
-        return decision
-            .options
-            .iter()
-            .find(|x| x.id == o)?
-            .source
-            .as_deref();
-    }
-    if let Some(rest) = cause.strip_prefix("choice ") {
-        let (e, o) = rest.split_once('.')?;
-        let event = sc.events.iter().find(|x| x.id == e)?;
-        return event
-            .choice
-            .as_ref()?
-            .decision
-            .options
-            .iter()
-            .find(|x| x.id == o)?
-            .source
-            .as_deref();
-    }
-    if let Some(id) = cause.strip_prefix("event ") {
-        return sc.events.iter().find(|x| x.id == id)?.source.as_deref();
-    }
-    let (list, id) = cause.split_once('.')?;
-    match list {
-        "joint_rules" => rule(&sc.joint_rules, id),
-        "chance_rules" => rule(&sc.chance_rules, id),
-        "score_rules" => rule(&sc.score_rules, id),
-        _ => None,
-    }
 }
 
 pub fn replay(path: &Path) -> ExitCode {

@@ -81,7 +81,10 @@ pub fn run(a: Args) -> ExitCode {
         eprintln!("--noise {n}: noise is a probability between 0 and 1");
         return ExitCode::FAILURE;
     }
-    let entrants = match entrants(&a.strategies) {
+    let entrants = match entrants(&a.strategies).and_then(|list| {
+        list.iter().try_for_each(|e| e.check(&scenario.scenario))?;
+        Ok(list)
+    }) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("{e}");

@@ -93,8 +93,11 @@ pub struct Match {
     /// Metric changes this turn, kept only when `explain` is on.
     pub changes: Vec<Change>,
     pub explain: bool,
-    /// Stop in `Report` until told to go on (the desktop game); headless goes on at once.
-    pub hold_report: bool,
+    /// Wait for a `ContinueMatch` after the briefing and after the report (the
+    /// desktop game shows them); headless matches go on at once.
+    pub hold: bool,
+    /// Orders may be taken this turn: set after the briefing unless held.
+    pub released: bool,
     pub outcome: Option<Outcome>,
 }
 
@@ -147,6 +150,11 @@ pub enum Controller {
         strategy: Box<dyn Strategy>,
         rng: Xoshiro256PlusPlus,
     },
+    /// The scenario-aware AI: Monte Carlo lookahead through the turn systems.
+    Planner {
+        difficulty: crate::strategy::planner::Difficulty,
+        rng: Xoshiro256PlusPlus,
+    },
 }
 
 /// Sealed orders from outside the engine.
@@ -156,6 +164,6 @@ pub struct SubmitOrders {
     pub orders: Orders,
 }
 
-/// Lets a match held at `Report` go on to the next turn.
+/// Lets a held match go on: from the briefing to orders, or from the report to the next turn.
 #[derive(Message, Debug, Clone, Copy)]
 pub struct ContinueMatch(pub Entity);

@@ -52,8 +52,22 @@ pub enum TurnSystems {
 
 /// Registers the turn schedule and its messages. Needs no window and no assets.
 pub fn plugin(app: &mut App) {
-    app.add_message::<SubmitOrders>()
-        .add_message::<ContinueMatch>();
+    app.add_message::<SubmitOrders>().add_message::<ContinueMatch>();
+    app.add_schedule(turn_schedule());
+}
+
+/// A bare world that can run matches: the messages and the turn schedule, no `App`.
+/// The AI's lookahead plays its rollouts in one of these.
+pub fn scratch_world() -> World {
+    let mut world = World::new();
+    world.init_resource::<Messages<SubmitOrders>>();
+    world.init_resource::<Messages<ContinueMatch>>();
+    world.add_schedule(turn_schedule());
+    world
+}
+
+/// The turn schedule: every system of a turn, in `TurnSystems` order.
+pub fn turn_schedule() -> Schedule {
     let mut schedule = Schedule::new(TurnSchedule);
     // Matches are resolved in batches; the single-threaded executor costs far less
     // per run than the multi-threaded one (see DESIGN.md's measurements).
@@ -78,11 +92,7 @@ pub fn plugin(app: &mut App) {
     );
     schedule.add_systems((
         resolve::run_briefing.in_set(Briefing),
-        (
-            phases::receive_orders,
-            phases::strategies_choose,
-            phases::seal_orders,
-        )
+        (phases::release_orders, phases::receive_orders, crate::strategy::planner::plan_orders, phases::strategies_choose, phases::seal_orders)
             .chain()
             .in_set(Orders),
         resolve::apply_option_effects.in_set(OptionEffects),
@@ -96,7 +106,7 @@ pub fn plugin(app: &mut App) {
         record::record_turns.in_set(Report),
         phases::advance.in_set(Advance),
     ));
-    app.add_schedule(schedule);
+    schedule
 }
 
 /// How to set up a match.
@@ -110,7 +120,7 @@ pub struct MatchSetup {
     pub controllers: [Controller; 2],
     /// Keep every metric change with its cause (reports, records).
     pub explain: bool,
-    pub hold_report: bool,
+    pub hold: bool,
     /// Controller names to put on record, when recording.
     pub record_as: Option<[String; 2]>,
 }
@@ -128,11 +138,10 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
     let match_entity = world.spawn_empty().id();
     let sides = [(); 2].map(|_| world.spawn_empty().id());
     for (p, controller) in setup.controllers.into_iter().enumerate() {
+        let rng = Xoshiro256PlusPlus::seed_from_u64(strategy_seed(setup.seed, p));
         let controller = match controller {
-            Controller::Strategy { strategy, .. } => Controller::Strategy {
-                strategy,
-                rng: Xoshiro256PlusPlus::seed_from_u64(strategy_seed(setup.seed, p)),
-            },
+            Controller::Strategy { strategy, .. } => Controller::Strategy { strategy, rng },
+            Controller::Planner { difficulty, .. } => Controller::Planner { difficulty, rng },
             other => other,
         };
         world.entity_mut(sides[p]).insert((
@@ -175,7 +184,8 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
             consequences: Vec::new(),
             changes: Vec::new(),
             explain: setup.explain || setup.record_as.is_some(),
-            hold_report: setup.hold_report,
+            hold: setup.hold,
+            released: false,
             outcome: None,
         },
     ));

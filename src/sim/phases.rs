@@ -7,6 +7,22 @@ use crate::scenario::compiled::Compiled;
 use crate::strategy::View;
 use bevy::prelude::*;
 
+/// A held match, its briefing read, starts taking orders.
+pub fn release_orders(mut continues: MessageReader<ContinueMatch>, mut matches: Query<&mut Match>) {
+    for c in continues.read() {
+        if let Ok(mut m) = matches.get_mut(c.0)
+            && m.phase == Phase::Orders
+        {
+            m.released = true;
+        }
+    }
+}
+
+/// Whether a match takes orders now.
+pub fn taking_orders(m: &Match) -> bool {
+    m.phase == Phase::Orders && m.released
+}
+
 /// Orders from outside (the UI, a replay) for sides whose match is taking orders.
 /// Orders of the wrong shape are refused and logged, never applied.
 pub fn receive_orders(
@@ -115,7 +131,7 @@ pub fn strategies_choose(
 /// each side's perception starts as the truth.
 pub fn seal_orders(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
     super::resolve::for_each_match(&mut matches, &mut sides, Phase::Orders, |ctx| {
-        if !(ctx.sides[0].submitted && ctx.sides[1].submitted) {
+        if !(ctx.m.released && ctx.sides[0].submitted && ctx.sides[1].submitted) {
             return;
         }
         let c = ctx.c;
@@ -139,7 +155,7 @@ pub fn advance(
 ) {
     let released: Vec<Entity> = continues.read().map(|c| c.0).collect();
     for (entity, mut m) in matches.iter_mut().filter(|(_, m)| m.phase == Phase::Report) {
-        if m.hold_report && !released.contains(&entity) {
+        if m.hold && !released.contains(&entity) {
             continue;
         }
         if m.outcome.is_some() {

@@ -255,5 +255,6 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
         // Briefing effects must respect ranges before anyone decides on them.
         ctx.clamp();
         ctx.m.phase = Phase::Orders;
+        ctx.m.released = !ctx.m.hold;
     });
 }

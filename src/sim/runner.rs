@@ -89,7 +89,7 @@ pub fn play_recorded(
         noise,
         controllers: [c0, c1],
         explain: true,
-        hold_report: false,
+        hold: false,
         record_as: Some([n0, n1]),
     });
     h.run_to_end();
@@ -138,7 +138,7 @@ pub fn replay(record: &GameRecord, scenario: Arc<LoadedScenario>) -> Result<usiz
         noise: Some(record.noise),
         controllers: [Controller::External, Controller::External],
         explain: true,
-        hold_report: false,
+        hold: false,
         record_as: Some([String::new(), String::new()]),
     });
     let sides = h.state(m).map(|s| s.players).expect("spawned");
@@ -190,7 +190,7 @@ pub fn replay(record: &GameRecord, scenario: Arc<LoadedScenario>) -> Result<usiz
 }
 
 /// Turns a record's named orders back into option indices.
-fn orders_from_names(
+pub fn orders_from_names(
     s: &LoadedScenario,
     p: usize,
     turn: &super::record::TurnRecord,

@@ -169,39 +169,23 @@ impl StrategyFile {
         out
     }
 
-    /// Checks that every named decision and option exists for this side of a scenario.
-    pub fn check_against(
-        &self,
-        decisions: &[crate::scenario::schema::Decision],
-    ) -> Result<(), String> {
-        let plays = self
-            .rules
-            .iter()
-            .map(|r| &r.play)
-            .chain(std::iter::once(&self.otherwise));
+    /// Checks that every decision and option the file names exists for some player
+    /// of the scenario (a file may name decisions of both sides).
+    pub fn check_against(&self, players: &[crate::scenario::schema::Player]) -> Result<(), String> {
+        let plays = self.rules.iter().map(|r| &r.play).chain(std::iter::once(&self.otherwise));
         for play in plays {
-            if let Play::Orders { options, .. } = play {
-                for (d, o) in options {
-                    let decision = decisions.iter().find(|x| &x.id == d).ok_or_else(|| {
-                        let hint =
-                            ronfile::did_you_mean(d, decisions.iter().map(|x| x.id.as_str()))
-                                .unwrap_or_default();
-                        format!(
-                            "strategy {}: no decision \"{d}\" in this scenario. {hint}",
-                            self.id
-                        )
-                    })?;
-                    if !decision.options.iter().any(|x| &x.id == o) {
-                        let hint = ronfile::did_you_mean(
-                            o,
-                            decision.options.iter().map(|x| x.id.as_str()),
-                        )
-                        .unwrap_or_default();
-                        return Err(format!(
-                            "strategy {}: no option \"{o}\" in decision \"{d}\". {hint}",
-                            self.id
-                        ));
-                    }
+            let Play::Orders { options, .. } = play else { continue };
+            for (d, o) in options {
+                let decisions: Vec<_> = players.iter().flat_map(|p| &p.decisions).filter(|x| &x.id == d).collect();
+                if decisions.is_empty() {
+                    let all = players.iter().flat_map(|p| &p.decisions).map(|x| x.id.as_str());
+                    let hint = ronfile::did_you_mean(d, all).unwrap_or_default();
+                    return Err(format!("strategy {}: no decision \"{d}\" in this scenario. {hint}", self.id));
+                }
+                if !decisions.iter().any(|x| x.options.iter().any(|x| &x.id == o)) {
+                    let all = decisions.iter().flat_map(|x| &x.options).map(|x| x.id.as_str());
+                    let hint = ronfile::did_you_mean(o, all).unwrap_or_default();
+                    return Err(format!("strategy {}: no option \"{o}\" in decision \"{d}\". {hint}", self.id));
                 }
             }
         }

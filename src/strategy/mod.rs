@@ -3,6 +3,7 @@
 
 mod classic;
 pub mod language;
+pub mod planner;
 
 pub use classic::Classic;
 
@@ -52,6 +53,8 @@ pub fn builtin(id: &str) -> Option<Box<dyn Strategy>> {
 pub enum Spec {
     Builtin(Classic),
     Scripted(std::sync::Arc<language::StrategyFile>),
+    /// The scenario-aware AI (`ai_easy`, `ai_normal` or `ai`, `ai_hard`).
+    Planner(planner::Difficulty),
 }
 
 impl Spec {
@@ -61,8 +64,15 @@ impl Spec {
                 .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
             return Ok(Spec::Scripted(std::sync::Arc::new(file)));
         }
+        if spec == "ai" {
+            return Ok(Spec::Planner(planner::Difficulty::Normal));
+        }
+        if let Some(d) = planner::Difficulty::ALL.into_iter().find(|d| d.id() == spec) {
+            return Ok(Spec::Planner(d));
+        }
         Classic::from_id(spec).map(Spec::Builtin).ok_or_else(|| {
-            let ids = builtin_ids();
+            let mut ids = builtin_ids();
+            ids.extend(planner::Difficulty::ALL.map(|d| d.id()));
             let hint = crate::ronfile::did_you_mean(spec, ids.iter().copied())
                 .unwrap_or_else(|| format!("known strategies: {}", ids.join(", ")));
             format!("unknown strategy \"{spec}\": {hint}")
@@ -73,19 +83,27 @@ impl Spec {
         match self {
             Spec::Builtin(c) => c.id(),
             Spec::Scripted(f) => &f.id,
+            Spec::Planner(d) => d.id(),
         }
     }
 
-    /// A fresh player with this strategy.
-    pub fn make(&self) -> Box<dyn Strategy> {
+    /// Checks that the strategy can play this scenario (named options exist).
+    pub fn check(&self, s: &crate::scenario::Scenario) -> Result<(), String> {
         match self {
-            Spec::Builtin(c) => Box::new(*c),
-            Spec::Scripted(f) => Box::new(language::Scripted::new(f.clone())),
+            Spec::Builtin(_) | Spec::Planner(_) => Ok(()),
+            Spec::Scripted(f) => f.check_against(&s.players),
+        }
+    }
+
+    /// A fresh controller for a side; `spawn_match` seeds its random stream.
+    pub fn controller(&self) -> crate::sim::components::Controller {
+        use crate::sim::components::Controller;
+        let rng = rand::SeedableRng::seed_from_u64(0);
+        match self {
+            Spec::Builtin(c) => Controller::Strategy { strategy: Box::new(*c), rng },
+            Spec::Scripted(f) => Controller::Strategy { strategy: Box::new(language::Scripted::new(f.clone())), rng },
+            Spec::Planner(difficulty) => Controller::Planner { difficulty: *difficulty, rng },
         }
     }
 }
 
-/// A fresh player from a command-line spec.
-pub fn from_spec(spec: &str) -> Result<Box<dyn Strategy>, String> {
-    Spec::parse(spec).map(|s| s.make())
-}

@@ -7,11 +7,10 @@ pub mod output;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::MatchSetup;
-use crate::sim::components::{Controller, Match, Side};
+use crate::sim::components::{Match, Side};
 use crate::sim::runner::Headless;
 use crate::strategy::Spec;
 use bevy::prelude::*;
-use rand::SeedableRng;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -64,6 +63,8 @@ pub struct Results {
     pub turns_played: u64,
     pub ranking: Vec<Standing>,
     pub pairwise: BTreeMap<String, BTreeMap<String, f64>>,
+    /// `win_rate[a][b]`: the share of a's matches against b that a won.
+    pub win_rate: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
 /// Every unordered pair, self-play included, once per repetition; seats alternate
@@ -103,10 +104,7 @@ pub fn play_batch(
         let ids: Vec<Entity> = chunk
             .iter()
             .map(|p| {
-                let controllers = p.seats.map(|e| Controller::Strategy {
-                    strategy: config.entrants[e].make(),
-                    rng: rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0),
-                });
+                let controllers = p.seats.map(|e| config.entrants[e].controller());
                 h.spawn(MatchSetup {
                     scenario: config.scenario.clone(),
                     seed: p.seed,
@@ -114,7 +112,7 @@ pub fn play_batch(
                     noise: config.noise,
                     controllers,
                     explain: false,
-                    hold_report: false,
+                    hold: false,
                     record_as: None,
                 })
             })
@@ -178,6 +176,7 @@ fn tally(config: &Config, pairings: &[Pairing], results: &[MatchResult]) -> Resu
     );
     let mut pair_sum = vec![vec![0.0; n]; n];
     let mut pair_count = vec![vec![0u32; n]; n];
+    let mut pair_wins = vec![vec![0u32; n]; n];
     let mut turns_played = 0;
     for (p, r) in pairings.iter().zip(results) {
         turns_played += r.turns as u64;
@@ -194,6 +193,7 @@ fn tally(config: &Config, pairings: &[Pairing], results: &[MatchResult]) -> Resu
             coops[me] += r.cooperations[seat] as u64;
             pair_sum[me][them] += r.scores[seat];
             pair_count[me][them] += 1;
+            pair_wins[me][them] += r.won[seat] as u32;
         }
     }
     let mut ranking: Vec<Standing> = (0..n)
@@ -222,27 +222,20 @@ fn tally(config: &Config, pairings: &[Pairing], results: &[MatchResult]) -> Resu
     for (i, s) in ranking.iter_mut().enumerate() {
         s.rank = i + 1;
     }
-    let pairwise = (0..n)
-        .map(|a| {
-            let row = (0..n)
-                .map(|b| {
-                    (
-                        config.entrants[b].id().to_string(),
-                        if pair_count[a][b] > 0 {
-                            pair_sum[a][b] / pair_count[a][b] as f64
-                        } else {
-                            0.0
-                        },
-                    )
-                })
-                .collect();
-            (config.entrants[a].id().to_string(), row)
-        })
-        .collect();
-    Results {
-        scenario: config.scenario.scenario.id.clone(),
-        turns_played,
-        ranking,
-        pairwise,
-    }
+    let matrix = |sum: &dyn Fn(usize, usize) -> f64| -> BTreeMap<String, BTreeMap<String, f64>> {
+        (0..n)
+            .map(|a| {
+                let row = (0..n)
+                    .map(|b| {
+                        let mean = if pair_count[a][b] > 0 { sum(a, b) / pair_count[a][b] as f64 } else { 0.0 };
+                        (config.entrants[b].id().to_string(), mean)
+                    })
+                    .collect();
+                (config.entrants[a].id().to_string(), row)
+            })
+            .collect()
+    };
+    let pairwise = matrix(&|a, b| pair_sum[a][b]);
+    let win_rate = matrix(&|a, b| pair_wins[a][b] as f64);
+    Results { scenario: config.scenario.scenario.id.clone(), turns_played, ranking, pairwise, win_rate }
 }

@@ -3,9 +3,10 @@
 
 use super::Results;
 use super::evolve::Generation;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// The ranked table, then the pairwise score matrix.
+/// The ranked table, then the pairwise score and win-rate matrices.
 pub fn table(r: &Results) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -25,13 +26,15 @@ pub fn table(r: &Results) -> String {
             s.cooperation_rate * 100.0
         );
     }
+    out += &matrix("Mean total score per match of the row against the column:", r, &r.pairwise, 1.0);
+    out += &matrix("Share of the row's matches against the column that the row won (%):", r, &r.win_rate, 100.0);
+    out
+}
+
+fn matrix(title: &str, r: &Results, cells: &BTreeMap<String, BTreeMap<String, f64>>, scale: f64) -> String {
     let order: Vec<&str> = r.ranking.iter().map(|s| s.strategy.as_str()).collect();
-    let _ = writeln!(
-        out,
-        "\nMean total score per match of the row against the column:"
-    );
+    let mut out = format!("\n{title}\n{:<24}", "");
     let short = |s: &str| s.chars().take(8).collect::<String>();
-    let _ = write!(out, "{:<24}", "");
     for c in &order {
         let _ = write!(out, " {:>8}", short(c));
     }
@@ -39,7 +42,7 @@ pub fn table(r: &Results) -> String {
     for a in &order {
         let _ = write!(out, "{a:<24}");
         for b in &order {
-            let _ = write!(out, " {:>8.1}", r.pairwise[*a][*b]);
+            let _ = write!(out, " {:>8.1}", cells[*a][*b] * scale);
         }
         out.push('\n');
     }

@@ -1,0 +1,159 @@
+//! `play --autoplay TURNS --screenshots DIR`: AI plays both sides through the
+//! real screens, as a person would — it fills in each orders screen with what its
+//! strategy chooses and presses the same buttons — saving a PNG of every screen.
+
+use super::game::{Intent, PendingIntent};
+use super::session::{Session, View};
+use crate::sim::components::{Match, MatchScenario, Side};
+use crate::strategy::{Spec, Strategy, View as StrategyView};
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use std::path::PathBuf;
+
+/// What to autoplay.
+#[derive(Debug, Clone)]
+pub struct Autoplay {
+    pub turns: u32,
+    pub dir: PathBuf,
+    /// The strategy that plays each side.
+    pub players: [Spec; 2],
+}
+
+/// Frames to wait on a new screen before its screenshot: software renderers
+/// show black for the first frames, and egui lays out over two.
+const SETTLE_FIRST: u32 = 90;
+const SETTLE: u32 = 12;
+/// Frames to wait for a screenshot file before giving up.
+const PATIENCE: u32 = 2000;
+
+#[derive(Resource)]
+struct Driver {
+    cfg: Autoplay,
+    strategies: [Option<Box<dyn Strategy>>; 2],
+    rng: Xoshiro256PlusPlus,
+    seen: Option<(View, u32)>,
+    wait: u32,
+    shot: Option<PathBuf>,
+    count: u32,
+    patience: u32,
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(Update, drive.run_if(resource_exists::<Driver>));
+}
+
+/// Sets the app up to autoplay.
+pub fn install(app: &mut App, cfg: Autoplay) {
+    let strategies = cfg.players.clone().map(|s| match s {
+        Spec::Planner(_) => None,
+        other => match other.controller() {
+            crate::sim::components::Controller::Strategy { strategy, .. } => Some(strategy),
+            _ => None,
+        },
+    });
+    // Autoplay must not wait for input to redraw.
+    app.insert_resource(bevy::winit::WinitSettings::game());
+    app.insert_resource(Driver { cfg, strategies, rng: Xoshiro256PlusPlus::seed_from_u64(7), seen: None, wait: SETTLE_FIRST, shot: None, count: 0, patience: PATIENCE });
+}
+
+fn drive(world: &mut World) {
+    let Some((view, turn)) = current(world) else { return };
+    let mut driver = world.remove_resource::<Driver>().expect("run_if checked");
+    let done = step(world, &mut driver, view, turn);
+    if done {
+        world.write_message(AppExit::Success);
+    }
+    world.insert_resource(driver);
+}
+
+fn current(world: &World) -> Option<(View, u32)> {
+    let session = world.get_resource::<Session>()?;
+    let m = world.get::<Match>(session.match_entity?)?;
+    Some((session.view, m.turn))
+}
+
+/// One frame of the driver; true when the debrief has been captured.
+fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
+    if d.seen != Some((view, turn)) {
+        d.seen = Some((view, turn));
+        d.wait = if d.count == 0 { SETTLE_FIRST } else { SETTLE };
+        d.shot = None;
+        d.patience = PATIENCE;
+        if let View::Orders(p) = view {
+            fill_orders(world, d, p);
+        }
+        return false;
+    }
+    if view == View::Waiting {
+        return false;
+    }
+    if d.wait > 0 {
+        d.wait -= 1;
+        return false;
+    }
+    let Some(path) = d.shot.clone() else {
+        d.count += 1;
+        let name = match view {
+            View::Briefing => "briefing".to_string(),
+            View::Orders(p) => format!("orders-{p}"),
+            View::Handover(p) => format!("handover-{p}"),
+            View::Reveal => "reveal".into(),
+            View::Report => "report".into(),
+            View::Debrief => "debrief".into(),
+            View::Waiting => "waiting".into(),
+        };
+        let path = d.cfg.dir.join(format!("{:02}-turn{turn:02}-{name}.png", d.count));
+        world.spawn(Screenshot::primary_window()).observe(save_to_disk(path.clone()));
+        d.shot = Some(path);
+        return false;
+    };
+    let written = std::fs::metadata(&path).is_ok_and(|m| m.len() > 0);
+    if !written {
+        d.patience = d.patience.saturating_sub(1);
+        if d.patience == 0 {
+            error!("no screenshot at {} after {PATIENCE} frames", path.display());
+            world.write_message(AppExit::error());
+        }
+        return false;
+    }
+    let intent = match view {
+        View::Briefing => Intent::ToOrders,
+        View::Orders(p) => Intent::Confirm(p),
+        View::Handover(p) => Intent::TakeSeat(p),
+        View::Reveal => Intent::ToReport,
+        View::Report => Intent::NextTurn,
+        View::Debrief => return true,
+        View::Waiting => return false,
+    };
+    world.resource_mut::<PendingIntent>().0 = Some(intent);
+    false
+}
+
+/// Puts the side's strategy's choice into the orders screen, as a player would.
+fn fill_orders(world: &mut World, d: &mut Driver, p: usize) {
+    let Some(session) = world.get_resource::<Session>() else { return };
+    let Some(entity) = session.match_entity else { return };
+    let (Some(m), Some(scenario)) = (world.get::<Match>(entity).cloned(), world.get::<MatchScenario>(entity).map(|s| s.0.clone())) else { return };
+    let Some(sides) = m.players.map(|e| world.get::<Side>(e).cloned()).into_iter().collect::<Option<Vec<Side>>>() else { return };
+    let c = &scenario.compiled;
+    let (choices, stance) = match (&d.cfg.players[p], &mut d.strategies[p]) {
+        (Spec::Planner(difficulty), _) => {
+            let orders = crate::strategy::planner::plan(&scenario, &m, [&sides[0], &sides[1]], p, *difficulty, &mut d.rng);
+            let stance = crate::sim::rules::stance_of(&c.decisions[p], &orders.choices);
+            (orders.choices, stance)
+        }
+        (_, Some(strategy)) => {
+            let view = StrategyView { turn: m.turn, history: &sides[p].history, decisions: &c.decisions[p] };
+            let mut out = Vec::new();
+            let stance = strategy.orders(&view, &mut d.rng, &mut out);
+            (out, stance)
+        }
+        (_, None) => return,
+    };
+    let answers = sides[p].offered.iter().filter_map(|&e| c.events[e as usize].choice.as_ref().map(|(_, dec)| (e, dec.option_for(stance)))).collect();
+    let mut session = world.resource_mut::<Session>();
+    session.drafts[p] = choices;
+    session.answers[p] = answers;
+}

@@ -1,0 +1,277 @@
+//! The main menu (New game, Continue, Load, Settings, Quit) and the pause menu
+//! that Esc opens during a game (Save, Load, Settings, Main menu, Quit).
+
+use super::session::{self, Session};
+use super::settings::Settings;
+use super::widgets;
+use super::{Screen, resume_game};
+use bevy::prelude::*;
+use bevy_egui::egui::{self, RichText};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+
+/// The menu systems, ordered after the UI scale is applied.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MenuSystems;
+
+/// Which part of a menu is open.
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct MenuState {
+    pub page: Page,
+    /// The pause menu is open over the game.
+    pub paused: bool,
+    pub message: Option<String>,
+    /// Name typed for a new save.
+    pub save_name: String,
+}
+
+#[derive(Default, Debug, Clone, PartialEq)]
+pub enum Page {
+    #[default]
+    Main,
+    Load,
+    Settings,
+    Save,
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<MenuState>()
+        .add_message::<SaveRequest>()
+        .add_systems(EguiPrimaryContextPass, (main_menu.run_if(in_state(Screen::Menu)), pause_menu.run_if(in_state(Screen::Game))).in_set(MenuSystems))
+        .add_systems(Update, toggle_pause.run_if(in_state(Screen::Game)));
+}
+
+fn toggle_pause(keys: Res<ButtonInput<KeyCode>>, mut menu: ResMut<MenuState>) {
+    if keys.just_pressed(KeyCode::Escape) {
+        menu.paused = !menu.paused;
+        menu.page = Page::Main;
+    }
+}
+
+/// What a menu asks for.
+enum Intent {
+    NewGame,
+    Resume(std::path::PathBuf),
+    Page(Page),
+    Save(String),
+    MainMenu,
+    Close,
+    Quit,
+}
+
+fn main_menu(
+    mut contexts: EguiContexts,
+    mut menu: ResMut<MenuState>,
+    mut settings: ResMut<Settings>,
+    mut next: ResMut<NextState<Screen>>,
+    mut commands: Commands,
+    assets: Res<AssetServer>,
+    mut exit: MessageWriter<AppExit>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut root = widgets::root(ctx);
+    let mut intent = None;
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(50.0);
+            ui.label(RichText::new("COMMON ENEMY").size(44.0).strong());
+            ui.label(RichText::new("The United States, Russia and ISIS — Syria, autumn 2015").size(18.0));
+            widgets::quote(ui, "Should The U.S. And Russia Be Allies Against ISIS?");
+            ui.add_space(30.0);
+            intent = match menu.page {
+                Page::Main => main_page(ui),
+                Page::Load => load_page(ui),
+                Page::Settings => settings_page(ui, &mut settings),
+                Page::Save => None,
+            };
+            if let Some(m) = &menu.message {
+                ui.add_space(12.0);
+                ui.colored_label(widgets::DEFECT, m);
+            }
+        });
+    });
+    match intent {
+        Some(Intent::NewGame) => next.set(Screen::Setup),
+        Some(Intent::Resume(path)) => match session::read_save(&path) {
+            Ok(save) => {
+                menu.message = None;
+                resume_game(&mut commands, &assets, &mut next, save);
+            }
+            Err(e) => menu.message = Some(e),
+        },
+        Some(Intent::Page(p)) => menu.page = p,
+        Some(Intent::Quit) => {
+            exit.write(AppExit::Success);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn big(ui: &mut egui::Ui, text: &str, enabled: bool) -> bool {
+    ui.add_enabled(enabled, egui::Button::new(RichText::new(text).size(20.0)).min_size(egui::vec2(260.0, 40.0))).clicked()
+}
+
+fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
+    let autosave = session::autosave_path();
+    let mut intent = None;
+    if big(ui, "New game", true) {
+        intent = Some(Intent::NewGame);
+    }
+    let can_continue = autosave.exists();
+    if big(ui, "Continue", can_continue) {
+        intent = Some(Intent::Resume(autosave));
+    }
+    if big(ui, "Load", true) {
+        intent = Some(Intent::Page(Page::Load));
+    }
+    if big(ui, "Settings", true) {
+        intent = Some(Intent::Page(Page::Settings));
+    }
+    if big(ui, "Quit", true) {
+        intent = Some(Intent::Quit);
+    }
+    intent
+}
+
+fn load_page(ui: &mut egui::Ui) -> Option<Intent> {
+    let mut intent = None;
+    let saves = session::list_saves();
+    if saves.is_empty() {
+        ui.label("No saved games yet.");
+    }
+    egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+        for path in saves {
+            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            if ui.button(RichText::new(name).size(17.0)).clicked() {
+                intent = Some(Intent::Resume(path));
+            }
+        }
+    });
+    ui.add_space(10.0);
+    if ui.button("Back").clicked() {
+        intent = Some(Intent::Page(Page::Main));
+    }
+    intent
+}
+
+fn settings_page(ui: &mut egui::Ui, settings: &mut Settings) -> Option<Intent> {
+    let mut scale = settings.ui_scale;
+    ui.horizontal(|ui| {
+        ui.label("UI scale");
+        ui.add(egui::Slider::new(&mut scale, 0.75..=2.0).step_by(0.05));
+    });
+    ui.label(RichText::new("Larger text for big screens and classrooms; saved at once.").small());
+    if (scale - settings.ui_scale).abs() > f32::EPSILON {
+        settings.ui_scale = scale;
+        settings.save();
+    }
+    ui.add_space(10.0);
+    ui.button("Back").clicked().then_some(Intent::Page(Page::Main))
+}
+
+fn pause_menu(
+    mut contexts: EguiContexts,
+    mut menu: ResMut<MenuState>,
+    mut settings: ResMut<Settings>,
+    mut next: ResMut<NextState<Screen>>,
+    mut commands: Commands,
+    assets: Res<AssetServer>,
+    mut exit: MessageWriter<AppExit>,
+    mut saves: MessageWriter<SaveRequest>,
+) -> Result {
+    if !menu.paused {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let mut intent = None;
+    egui::Window::new("Paused").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
+        ui.set_min_width(280.0);
+        intent = match menu.page {
+            Page::Main => {
+                let mut i = None;
+                if big(ui, "Resume", true) {
+                    i = Some(Intent::Close);
+                }
+                if big(ui, "Save", true) {
+                    i = Some(Intent::Page(Page::Save));
+                }
+                if big(ui, "Load", true) {
+                    i = Some(Intent::Page(Page::Load));
+                }
+                if big(ui, "Settings", true) {
+                    i = Some(Intent::Page(Page::Settings));
+                }
+                if big(ui, "Main menu", true) {
+                    i = Some(Intent::MainMenu);
+                }
+                if big(ui, "Quit", true) {
+                    i = Some(Intent::Quit);
+                }
+                i
+            }
+            Page::Save => {
+                ui.label("Name this save:");
+                let edit = ui.text_edit_singleline(&mut menu.save_name);
+                edit.request_focus();
+                let name: String = menu.save_name.chars().filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+                let go = ui.add_enabled(!name.is_empty(), egui::Button::new("Save")).clicked() || (!name.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+                let back = ui.button("Back").clicked();
+                if go {
+                    Some(Intent::Save(name))
+                } else if back {
+                    Some(Intent::Page(Page::Main))
+                } else {
+                    None
+                }
+            }
+            Page::Load => load_page(ui),
+            Page::Settings => settings_page(ui, &mut settings),
+        };
+        if let Some(m) = &menu.message {
+            ui.label(m);
+        }
+    });
+    match intent {
+        Some(Intent::Close) => menu.paused = false,
+        Some(Intent::Page(p)) => menu.page = p,
+        Some(Intent::Save(name)) => {
+            saves.write(SaveRequest(session::saves_path(&name)));
+            menu.message = Some(format!("Saved as {name}."));
+            menu.page = Page::Main;
+        }
+        Some(Intent::Resume(path)) => match session::read_save(&path) {
+            Ok(save) => {
+                *menu = MenuState::default();
+                commands.queue(despawn_game);
+                resume_game(&mut commands, &assets, &mut next, save);
+            }
+            Err(e) => menu.message = Some(e),
+        },
+        Some(Intent::MainMenu) => {
+            *menu = MenuState::default();
+            commands.queue(despawn_game);
+            next.set(Screen::Menu);
+        }
+        Some(Intent::Quit) => {
+            exit.write(AppExit::Success);
+        }
+        Some(Intent::NewGame) | None => {}
+    }
+    Ok(())
+}
+
+/// Asks for the game to be saved to this path (done where the world is at hand).
+#[derive(Message, Debug, Clone)]
+pub struct SaveRequest(pub std::path::PathBuf);
+
+/// Removes the current match and its session.
+pub fn despawn_game(world: &mut World) {
+    if let Some(session) = world.remove_resource::<Session>()
+        && let Some(m) = session.match_entity
+    {
+        let sides = world.get::<crate::sim::components::Match>(m).map(|m| m.players);
+        for e in sides.into_iter().flatten().chain([m]) {
+            world.despawn(e);
+        }
+    }
+}

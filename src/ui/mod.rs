@@ -1,0 +1,167 @@
+//! The desktop game: bevy_egui screens over the same turn engine as every other
+//! mode. The UI writes orders and reads state; it never decides an outcome.
+//! One file per screen; `session` holds the game in progress and saves.
+
+pub mod autoplay;
+mod charts;
+mod debrief;
+mod game;
+mod map;
+mod menu;
+mod reload;
+pub mod session;
+pub mod settings;
+mod setup;
+mod widgets;
+
+use bevy::prelude::*;
+use bevy::winit::WinitSettings;
+use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+use session::{Seat, Session, Setup};
+
+/// Which screen is up.
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    #[default]
+    Menu,
+    Setup,
+    Game,
+}
+
+/// What `common-enemy play` asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// Go straight into a game of this scenario (a file in `scenarios/`).
+    pub scenario: Option<String>,
+    pub seats: Option<[Seat; 2]>,
+    pub seed: Option<u64>,
+    pub noise: Option<f64>,
+    pub autoplay: Option<autoplay::Autoplay>,
+}
+
+/// Runs the game window until the player quits.
+pub fn run(launch: Launch) -> AppExit {
+    let mut app = App::new();
+    // The scenarios:// source must exist before AssetPlugin is built.
+    crate::scenario::register_source(&mut app);
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Common Enemy — the US, Russia and ISIS, 2015".into(),
+                    resolution: (1280u32, 720u32).into(),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(AssetPlugin { file_path: "assets".into(), ..default() }),
+    )
+    .add_plugins(EguiPlugin::default())
+    // A turn-based game redraws only on input: near-zero CPU when idle.
+    .insert_resource(WinitSettings::desktop_app())
+    .insert_resource(ClearColor(Color::srgb(0.08, 0.09, 0.11)))
+    .insert_resource(settings::Settings::load())
+    .init_state::<Screen>()
+    .add_plugins((crate::sim::plugin, crate::scenario::plugin))
+    .add_plugins((menu::plugin, setup::plugin, game::plugin, reload::plugin, autoplay::plugin))
+    .add_systems(Startup, spawn_camera)
+    .add_systems(Update, set_icon)
+    .add_systems(Update, run_turns.run_if(in_state(Screen::Game)))
+    .add_systems(EguiPrimaryContextPass, apply_ui_scale.before(menu::MenuSystems));
+    let straight_in = launch.scenario.is_some() || launch.autoplay.is_some();
+    if let Some(cfg) = launch.autoplay.clone() {
+        autoplay::install(&mut app, cfg);
+    }
+    app.insert_resource(LaunchRequest(launch));
+    if straight_in {
+        app.add_systems(Startup, start_from_launch);
+    }
+    app.run()
+}
+
+/// The command line's wishes, for the systems that act on them.
+#[derive(Resource)]
+pub struct LaunchRequest(pub Launch);
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn((Name::new("UI camera"), Camera2d));
+}
+
+/// The window icon: two overlapping discs, blue and red, drawn here so the game
+/// needs no image decoder. Winit creates the window after startup, so this tries
+/// each frame until it is there (on the main thread, where winit wants it).
+fn set_icon(_: bevy::ecs::system::NonSendMarker, mut done: Local<bool>) {
+    if *done {
+        return;
+    }
+    const SIZE: u32 = 64;
+    let mut rgba = Vec::with_capacity((SIZE * SIZE * 4) as usize);
+    for y in 0..SIZE {
+        for x in 0..SIZE {
+            let (fx, fy) = (x as f32, y as f32);
+            let blue = (fx - 24.0).powi(2) + (fy - 32.0).powi(2) < 400.0;
+            let red = (fx - 40.0).powi(2) + (fy - 32.0).powi(2) < 400.0;
+            let px = match (blue, red) {
+                (true, true) => [235, 235, 235, 255],
+                (true, false) => [40, 90, 200, 255],
+                (false, true) => [200, 50, 50, 255],
+                _ => [0, 0, 0, 0],
+            };
+            rgba.extend_from_slice(&px);
+        }
+    }
+    let Ok(icon) = winit::window::Icon::from_rgba(rgba, SIZE, SIZE) else { return };
+    bevy::winit::WINIT_WINDOWS.with_borrow(|windows| {
+        for window in windows.windows.values() {
+            window.set_window_icon(Some(icon.clone()));
+            *done = true;
+        }
+    });
+}
+
+/// Advances the match by one step each frame; it waits by itself for orders and
+/// for the player to go on.
+fn run_turns(world: &mut World) {
+    world.run_schedule(crate::sim::TurnSchedule);
+}
+
+fn apply_ui_scale(mut contexts: EguiContexts, settings: Res<settings::Settings>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if (ctx.zoom_factor() - settings.ui_scale).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(settings.ui_scale);
+    }
+    Ok(())
+}
+
+/// Starts a new game of `setup` and goes to the game screen.
+pub fn start_game(commands: &mut Commands, assets: &AssetServer, next: &mut NextState<Screen>, setup: Setup) {
+    let handle = assets.load(format!("scenarios://{}", setup.scenario));
+    commands.insert_resource(Session::new(setup, handle));
+    next.set(Screen::Game);
+}
+
+/// Resumes a save: the scenario loads, then the record replays.
+pub fn resume_game(commands: &mut Commands, assets: &AssetServer, next: &mut NextState<Screen>, save: session::SaveFile) {
+    let handle = assets.load(format!("scenarios://{}", save.setup.scenario));
+    let mut session = Session::new(save.setup.clone(), handle);
+    session.resume = Some(save);
+    commands.insert_resource(session);
+    next.set(Screen::Game);
+}
+
+fn start_from_launch(mut commands: Commands, assets: Res<AssetServer>, mut next: ResMut<NextState<Screen>>, launch: Res<LaunchRequest>) {
+    let l = &launch.0;
+    // Autoplay seats a "human" hand at both sides: it fills the orders screens itself.
+    let seats = match &l.autoplay {
+        Some(_) => [Seat::Human, Seat::Human],
+        None => l.seats.clone().unwrap_or([Seat::Human, Seat::Ai("ai_normal".into())]),
+    };
+    let setup = Setup {
+        scenario: l.scenario.clone().unwrap_or_else(|| "syria_2015.ron".into()),
+        seats,
+        seed: l.seed.unwrap_or(1),
+        noise: l.noise,
+        turns: l.autoplay.as_ref().map(|a| a.turns),
+    };
+    start_game(&mut commands, &assets, &mut next, setup);
+}

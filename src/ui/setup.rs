@@ -1,0 +1,164 @@
+//! New game: pick a scenario (title, summary, players, length, source) and set up
+//! each side — human or AI with any strategy — the seed and the noise.
+
+use super::session::{Seat, Setup};
+use super::settings::Settings;
+use super::widgets;
+use super::{Screen, start_game};
+use crate::scenario::LoadedScenario;
+use bevy::prelude::*;
+use bevy_egui::egui::{self, RichText};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Setup), scan_scenarios)
+        .add_systems(EguiPrimaryContextPass, setup_screen.run_if(in_state(Screen::Setup)).after(super::menu::MenuSystems));
+}
+
+/// The scenarios on disk, each valid one with its data, each broken one with its first error.
+#[derive(Resource, Default)]
+pub struct Catalog {
+    pub entries: Vec<(String, Result<LoadedScenario, String>)>,
+    pub chosen: usize,
+    pub seats: [SeatChoice; 2],
+    pub seed: u64,
+    pub noise: Option<f64>,
+}
+
+/// A side's controller as the form edits it.
+#[derive(Default, Clone, PartialEq)]
+pub struct SeatChoice {
+    pub human: bool,
+    pub strategy: String,
+}
+
+/// Every choice of AI opponent: the scenario-aware AI first, then the classics and RON files.
+pub fn strategy_choices() -> Vec<String> {
+    let mut out: Vec<String> = crate::strategy::planner::Difficulty::ALL.iter().map(|d| d.id().to_string()).collect();
+    out.extend(crate::strategy::builtin_ids().into_iter().map(String::from));
+    if let Ok(dir) = std::fs::read_dir("strategies") {
+        let mut files: Vec<String> = dir.filter_map(|e| e.ok()).map(|e| e.path().display().to_string()).filter(|p| p.ends_with(".ron")).collect();
+        files.sort();
+        out.extend(files);
+    }
+    out
+}
+
+fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
+    let mut entries = Vec::new();
+    if let Ok(dir) = std::fs::read_dir("scenarios") {
+        let mut paths: Vec<_> = dir.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "ron")).collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let loaded = crate::scenario::load(&path).map_err(|d| d.first().map(|d| d.headline()).unwrap_or_default());
+            entries.push((name, loaded));
+        }
+    }
+    // The flagship first.
+    entries.sort_by_key(|(n, _)| (n != "syria_2015.ron", n.clone()));
+    commands.insert_resource(Catalog {
+        entries,
+        chosen: 0,
+        seats: [SeatChoice { human: true, strategy: "ai_normal".into() }, SeatChoice { human: false, strategy: "ai_normal".into() }],
+        seed: 1,
+        noise: settings.default_noise,
+    });
+}
+
+fn setup_screen(
+    mut contexts: EguiContexts,
+    catalog: Option<ResMut<Catalog>>,
+    mut next: ResMut<NextState<Screen>>,
+    mut commands: Commands,
+    assets: Res<AssetServer>,
+) -> Result {
+    let Some(mut catalog) = catalog else { return Ok(()) };
+    let ctx = contexts.ctx_mut()?;
+    let mut root = widgets::root(ctx);
+    let mut start = false;
+    let mut back = false;
+    let strategies = strategy_choices();
+    egui::Panel::left("scenarios").default_size(300.0).show(&mut root, |ui| {
+        widgets::heading(ui, "Scenarios");
+        ui.add_space(6.0);
+        for i in 0..catalog.entries.len() {
+            let (name, loaded) = &catalog.entries[i];
+            let label = match loaded {
+                Ok(s) => s.scenario.title.clone(),
+                Err(_) => format!("{name} (invalid)"),
+            };
+            if ui.selectable_label(catalog.chosen == i, RichText::new(label).size(16.0)).clicked() {
+                catalog.chosen = i;
+            }
+        }
+        ui.add_space(12.0);
+        if ui.button("← Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            back = true;
+        }
+    });
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            let Some((name, loaded)) = catalog.entries.get(catalog.chosen) else {
+                ui.label("No scenarios found in scenarios/.");
+                return;
+            };
+            let loaded = match loaded {
+                Ok(s) => s.clone(),
+                Err(e) => {
+                    ui.colored_label(widgets::DEFECT, format!("{name} cannot be played:\n{e}"));
+                    return;
+                }
+            };
+            let sc = &loaded.scenario;
+            widgets::heading(ui, &sc.title);
+            ui.label(RichText::new(&sc.summary).size(15.0));
+            ui.add_space(6.0);
+            ui.label(format!("{} turns, from {} to {}", sc.turns, loaded.date(1), loaded.date(sc.turns)));
+            let source = [Some(sc.source.title.as_str()), sc.source.author.as_deref(), sc.source.published.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+            ui.label(RichText::new(format!("Source: {source}")).color(widgets::QUOTE));
+            ui.separator();
+            for (p, player) in sc.players.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(&player.name).size(18.0).strong().color(widgets::side_color(p)));
+                    let seat = &mut catalog.seats[p];
+                    ui.radio_value(&mut seat.human, true, "Human");
+                    ui.radio_value(&mut seat.human, false, "AI");
+                    if !seat.human {
+                        egui::ComboBox::from_id_salt(("strategy", p)).selected_text(seat.strategy.clone()).width(240.0).show_ui(ui, |ui| {
+                            for s in &strategies {
+                                ui.selectable_value(&mut seat.strategy, s.clone(), s);
+                            }
+                        });
+                    }
+                });
+                ui.label(RichText::new(&player.briefing).small());
+            }
+            if catalog.seats.iter().all(|s| s.human) {
+                ui.label(RichText::new("Hot-seat: both sides human. A hand-over screen hides each side's orders from the other.").italics());
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.label("Seed");
+                ui.add(egui::DragValue::new(&mut catalog.seed));
+                ui.label("   Perception noise");
+                let mut noise = catalog.noise.unwrap_or(sc.noise.probability);
+                if ui.add(egui::Slider::new(&mut noise, 0.0..=0.3).step_by(0.01)).changed() {
+                    catalog.noise = Some(noise);
+                }
+            });
+            ui.label(RichText::new("Noise is the chance that a move is reported wrongly to the other side.").small());
+            ui.add_space(14.0);
+            start = widgets::primary(ui, "Start");
+        });
+    });
+    if back {
+        next.set(Screen::Menu);
+    }
+    if start && let Some((name, Ok(_))) = catalog.entries.get(catalog.chosen) {
+        let seats = catalog.seats.clone().map(|s| if s.human { Seat::Human } else { Seat::Ai(s.strategy) });
+        let setup = Setup { scenario: name.clone(), seats, seed: catalog.seed, noise: catalog.noise, turns: None };
+        start_game(&mut commands, &assets, &mut next, setup);
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Small pieces the screens share: the metric dashboard with tooltips, quotation
+//! boxes, headings and the layout of a root `Ui`.
+
+use crate::scenario::LoadedScenario;
+use crate::scenario::schema::{Scope, Stance};
+use bevy_egui::egui::{self, Color32, RichText, Ui};
+
+pub const US_BLUE: Color32 = Color32::from_rgb(90, 140, 230);
+pub const RU_RED: Color32 = Color32::from_rgb(220, 90, 80);
+pub const COOPERATE: Color32 = Color32::from_rgb(110, 190, 120);
+pub const DEFECT: Color32 = Color32::from_rgb(220, 120, 70);
+pub const QUOTE: Color32 = Color32::from_rgb(200, 190, 150);
+
+/// The colour of side `p`.
+pub fn side_color(p: usize) -> Color32 {
+    if p == 0 { US_BLUE } else { RU_RED }
+}
+
+pub fn stance_color(s: Stance) -> Color32 {
+    match s {
+        Stance::Cooperate => COOPERATE,
+        Stance::Defect => DEFECT,
+    }
+}
+
+/// A root `Ui` covering the whole window, for panels to divide.
+pub fn root(ctx: &egui::Context) -> Ui {
+    Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+    )
+}
+
+/// A quotation from the source, set apart.
+pub fn quote(ui: &mut Ui, text: &str) {
+    ui.label(RichText::new(format!("“{}”", text.trim())).italics().color(QUOTE));
+}
+
+pub fn heading(ui: &mut Ui, text: &str) {
+    ui.label(RichText::new(text).size(22.0).strong());
+}
+
+/// The big button of a screen; Enter presses it too.
+pub fn primary(ui: &mut Ui, text: &str) -> bool {
+    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let button = egui::Button::new(RichText::new(format!("{text}  ⏎")).size(18.0).strong()).min_size(egui::vec2(220.0, 36.0));
+    ui.add(button).clicked() || enter
+}
+
+/// Every metric as a labelled bar with its description as a tooltip; `values`
+/// maps `metric` / `player.metric` to its value now and `before` to the turn's start.
+pub fn dashboard(ui: &mut Ui, s: &LoadedScenario, now: &dyn Fn(&str) -> Option<f64>, before: &dyn Fn(&str) -> Option<f64>) {
+    let sc = &s.scenario;
+    ui.label(RichText::new("Shared").strong());
+    for m in sc.metrics.iter().filter(|m| m.scope == Scope::Shared) {
+        metric_row(ui, &m.name, &m.id, m, now(&m.id), before(&m.id), None);
+    }
+    for (p, player) in sc.players.iter().enumerate() {
+        ui.add_space(6.0);
+        ui.label(RichText::new(&player.name).strong().color(side_color(p)));
+        for m in sc.metrics.iter().filter(|m| m.scope == Scope::PerPlayer) {
+            let key = format!("{}.{}", player.id, m.id);
+            metric_row(ui, &m.name, &key, m, now(&key), before(&key), Some(p));
+        }
+    }
+}
+
+fn metric_row(ui: &mut Ui, name: &str, key: &str, m: &crate::scenario::schema::Metric, v: Option<f64>, before: Option<f64>, side: Option<usize>) {
+    let Some(v) = v else { return };
+    let span = (m.max - m.min).max(f64::EPSILON);
+    let frac = ((v - m.min) / span).clamp(0.0, 1.0) as f32;
+    let delta = before.map(|b| v - b).filter(|d| d.abs() > 1e-9);
+    let response = ui
+        .horizontal(|ui| {
+            ui.add_sized([150.0, 18.0], egui::Label::new(name).truncate());
+            let color = side.map(side_color).unwrap_or(Color32::from_rgb(150, 150, 170));
+            ui.add(egui::ProgressBar::new(frac).desired_width(110.0).fill(color.gamma_multiply(0.7)).text(format!("{v:.1}")));
+            if let Some(d) = delta {
+                let good = (d > 0.0) == m.higher_is_better;
+                let c = if good { COOPERATE } else { DEFECT };
+                ui.label(RichText::new(format!("{d:+.1}")).color(c).small());
+            }
+        })
+        .response;
+    response.on_hover_ui(|ui| {
+        ui.label(RichText::new(name).strong());
+        ui.label(&m.description);
+        ui.label(format!("Range {} to {}; {} is better.  ({key})", m.min, m.max, if m.higher_is_better { "higher" } else { "lower" }));
+    });
+}
