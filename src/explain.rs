@@ -20,7 +20,12 @@ pub fn swings(t: &TurnRecord) -> Vec<Swing<'_>> {
         let i = match out.iter().position(|m| m.metric == c.metric) {
             Some(i) => i,
             None => {
-                out.push(Swing { metric: &c.metric, before: c.before, after: c.after, causes: Vec::new() });
+                out.push(Swing {
+                    metric: &c.metric,
+                    before: c.before,
+                    after: c.after,
+                    causes: Vec::new(),
+                });
                 out.len() - 1
             }
         };
@@ -38,7 +43,12 @@ pub fn swings(t: &TurnRecord) -> Vec<Swing<'_>> {
 impl Swing<'_> {
     /// "us strike_tactic=leaflets -1.0, shared_targets -4.0"
     pub fn shares(&self) -> String {
-        self.causes.iter().filter(|(_, d)| *d != 0.0).map(|(c, d)| format!("{} {d:+.1}", short_cause(c))).collect::<Vec<_>>().join(", ")
+        self.causes
+            .iter()
+            .filter(|(_, d)| *d != 0.0)
+            .map(|(c, d)| format!("{} {d:+.1}", short_cause(c)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The quotation behind the largest cause that has one.
@@ -109,4 +119,3 @@ pub fn source_of<'a>(s: &'a LoadedScenario, cause: &str) -> Option<&'a str> {
         _ => None,
     }
 }
-

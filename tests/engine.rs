@@ -115,18 +115,36 @@ fn a_held_match_waits_after_briefing_and_report() {
     let m = external_match(&mut h, &s, true);
     h.step();
     h.step();
-    assert_eq!((h.state(m).unwrap().phase, h.state(m).unwrap().released), (Phase::Orders, false), "held after the briefing");
+    assert_eq!(
+        (h.state(m).unwrap().phase, h.state(m).unwrap().released),
+        (Phase::Orders, false),
+        "held after the briefing"
+    );
     h.app.world_mut().write_message(ContinueMatch(m));
     h.step();
     assert!(h.state(m).unwrap().released);
     let sides = h.state(m).unwrap().players;
     for side in sides {
-        h.app.world_mut().write_message(SubmitOrders { side, orders: Orders { choices: vec![1], answers: vec![] } });
+        h.app.world_mut().write_message(SubmitOrders {
+            side,
+            orders: Orders {
+                choices: vec![1],
+                answers: vec![],
+            },
+        });
     }
     h.step();
-    assert_eq!(h.state(m).unwrap().phase, Phase::Report, "released, the sealed orders resolve");
+    assert_eq!(
+        h.state(m).unwrap().phase,
+        Phase::Report,
+        "released, the sealed orders resolve"
+    );
     h.step();
-    assert_eq!(h.state(m).unwrap().phase, Phase::Report, "held at the report");
+    assert_eq!(
+        h.state(m).unwrap().phase,
+        Phase::Report,
+        "held at the report"
+    );
     h.app.world_mut().write_message(ContinueMatch(m));
     h.step();
     assert_eq!(h.state(m).unwrap().turn, 2);

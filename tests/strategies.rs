@@ -17,7 +17,10 @@ fn every_ron_classic_plays_like_its_builtin_twin() {
         .iter()
         .map(|s| Arc::new(scenario::load(Path::new(&format!("scenarios/{s}.ron"))).unwrap()))
         .collect();
-    let builtins: Vec<Spec> = common_enemy::strategy::builtin_ids().iter().map(|id| Spec::parse(id).unwrap()).collect();
+    let builtins: Vec<Spec> = common_enemy::strategy::builtin_ids()
+        .iter()
+        .map(|id| Spec::parse(id).unwrap())
+        .collect();
     let mut files = 0;
     for entry in std::fs::read_dir("strategies").unwrap() {
         let path = entry.unwrap().path();
@@ -26,14 +29,34 @@ fn every_ron_classic_plays_like_its_builtin_twin() {
         }
         files += 1;
         let scripted = Spec::parse(path.to_str().unwrap()).unwrap();
-        let twin = Spec::parse(scripted.id()).unwrap_or_else(|_| panic!("{} has no built-in twin", path.display()));
+        let twin = Spec::parse(scripted.id())
+            .unwrap_or_else(|_| panic!("{} has no built-in twin", path.display()));
         for s in &scenarios {
             for opponent in &builtins {
                 for seed in [1, 2] {
                     // Noise makes perception matter; the twins must agree on it too.
-                    let a = play_recorded(s.clone(), seed, Some(40), Some(0.1), [player(&scripted), player(opponent)]);
-                    let b = play_recorded(s.clone(), seed, Some(40), Some(0.1), [player(&twin), player(opponent)]);
-                    assert_eq!(a.history, b.history, "{} vs {} on {} (seed {seed})", scripted.id(), opponent.id(), s.scenario.id);
+                    let a = play_recorded(
+                        s.clone(),
+                        seed,
+                        Some(40),
+                        Some(0.1),
+                        [player(&scripted), player(opponent)],
+                    );
+                    let b = play_recorded(
+                        s.clone(),
+                        seed,
+                        Some(40),
+                        Some(0.1),
+                        [player(&twin), player(opponent)],
+                    );
+                    assert_eq!(
+                        a.history,
+                        b.history,
+                        "{} vs {} on {} (seed {seed})",
+                        scripted.id(),
+                        opponent.id(),
+                        s.scenario.id
+                    );
                 }
             }
         }
@@ -46,9 +69,15 @@ fn bad_strategy_files_are_located() {
     let src = b"Strategy(format: 1, id: \"x\", name: \"X\",\n  rules: [(when: Chance(1.5), play: Defect)],\n  otherwise: Cooperat)";
     let errors = StrategyFile::parse("s.ron", src).unwrap_err();
     assert_eq!((errors[0].line, errors[0].col), (3, 14));
-    assert!(errors[0].message.contains("unknown variant `Cooperat`"), "{errors:?}");
+    assert!(
+        errors[0].message.contains("unknown variant `Cooperat`"),
+        "{errors:?}"
+    );
     let src = b"Strategy(format: 1, id: \"x\", name: \"X\",\n  rules: [(when: Chance(1.5), play: Defect)],\n  otherwise: Cooperate)";
     let errors = StrategyFile::parse("s.ron", src).unwrap_err();
-    assert_eq!((errors[0].line, errors[0].col, errors[0].field.as_deref()), (2, 18, Some("rules[0].when")));
+    assert_eq!(
+        (errors[0].line, errors[0].col, errors[0].field.as_deref()),
+        (2, 18, Some("rules[0].when"))
+    );
     assert!(errors[0].message.contains("1.5 is outside [0, 1]"));
 }

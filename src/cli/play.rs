@@ -39,18 +39,36 @@ pub fn run(a: Args) -> ExitCode {
 }
 
 fn launch(a: Args) -> Result<Launch, String> {
-    let path = a.scenario.unwrap_or_else(|| PathBuf::from("scenarios/syria_2015.ron"));
+    let path = a
+        .scenario
+        .unwrap_or_else(|| PathBuf::from("scenarios/syria_2015.ron"));
     // The game loads scenarios from the scenarios/ folder, where hot reload watches.
-    let in_folder = path.parent().is_some_and(|p| p.file_name().is_some_and(|n| n == "scenarios"));
+    let in_folder = path
+        .parent()
+        .is_some_and(|p| p.file_name().is_some_and(|n| n == "scenarios"));
     if !in_folder {
-        return Err(format!("{}: the game plays scenarios from the scenarios/ folder; copy the file there", path.display()));
+        return Err(format!(
+            "{}: the game plays scenarios from the scenarios/ folder; copy the file there",
+            path.display()
+        ));
     }
-    let loaded = crate::scenario::load(&path).map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let loaded = crate::scenario::load(&path)
+        .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut seats = [Seat::Human, Seat::Ai("ai_normal".into())];
     for spec in &a.players {
-        let (id, who) = spec.split_once('=').ok_or_else(|| format!("--player {spec}: write ID=human or ID=STRATEGY"))?;
-        let p = loaded.player_index(id).ok_or_else(|| format!("--player {spec}: no player \"{id}\" in {}", loaded.scenario.id))?;
+        let (id, who) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--player {spec}: write ID=human or ID=STRATEGY"))?;
+        let p = loaded.player_index(id).ok_or_else(|| {
+            format!(
+                "--player {spec}: no player \"{id}\" in {}",
+                loaded.scenario.id
+            )
+        })?;
         seats[p] = Seat::parse(who)?;
     }
     let autoplay = match (a.autoplay, a.screenshots) {
@@ -58,12 +76,24 @@ fn launch(a: Args) -> Result<Launch, String> {
             std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             // Every side is played by a strategy; a human seat gets tit-for-tat.
             let players = seats.clone().map(|s| match s {
-                Seat::Ai(spec) => Spec::parse(&spec).unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat)),
+                Seat::Ai(spec) => {
+                    Spec::parse(&spec).unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat))
+                }
                 Seat::Human => Spec::Builtin(crate::strategy::Classic::TitForTat),
             });
-            Some(Autoplay { turns: turns.max(1), dir, players })
+            Some(Autoplay {
+                turns: turns.max(1),
+                dir,
+                players,
+            })
         }
         _ => None,
     };
-    Ok(Launch { scenario: Some(name), seats: Some(seats), seed: a.seed, noise: a.noise, autoplay })
+    Ok(Launch {
+        scenario: Some(name),
+        seats: Some(seats),
+        seed: a.seed,
+        noise: a.noise,
+        autoplay,
+    })
 }

@@ -138,6 +138,8 @@ pub struct Side {
     /// Which of those were set by a rule (and so are not re-rolled by noise).
     pub misreported: Vec<bool>,
     pub history: Vec<Memory>,
+    /// How many of the other side's moves this side has seen as defections.
+    pub seen_defections: u32,
 }
 
 /// Who gives a side its orders.
@@ -156,6 +158,10 @@ pub enum Controller {
         rng: Xoshiro256PlusPlus,
     },
 }
+
+/// Marks sides the scenario-aware AI plays, so its planning system skips the rest.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct AiPlanner;
 
 /// Sealed orders from outside the engine.
 #[derive(Message, Debug, Clone)]

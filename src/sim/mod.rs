@@ -52,7 +52,8 @@ pub enum TurnSystems {
 
 /// Registers the turn schedule and its messages. Needs no window and no assets.
 pub fn plugin(app: &mut App) {
-    app.add_message::<SubmitOrders>().add_message::<ContinueMatch>();
+    app.add_message::<SubmitOrders>()
+        .add_message::<ContinueMatch>();
     app.add_schedule(turn_schedule());
 }
 
@@ -92,7 +93,13 @@ pub fn turn_schedule() -> Schedule {
     );
     schedule.add_systems((
         resolve::run_briefing.in_set(Briefing),
-        (phases::release_orders, phases::receive_orders, crate::strategy::planner::plan_orders, phases::strategies_choose, phases::seal_orders)
+        (
+            phases::release_orders,
+            phases::receive_orders,
+            crate::strategy::planner::plan_orders,
+            phases::strategies_choose,
+            phases::seal_orders,
+        )
             .chain()
             .in_set(Orders),
         resolve::apply_option_effects.in_set(OptionEffects),
@@ -159,9 +166,13 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
                 perceived: Vec::new(),
                 misreported: Vec::new(),
                 history: Vec::new(),
+                seen_defections: 0,
             },
-            controller,
         ));
+        if matches!(controller, Controller::Planner { .. }) {
+            world.entity_mut(sides[p]).insert(AiPlanner);
+        }
+        world.entity_mut(sides[p]).insert(controller);
     }
     let turns = setup.turns.unwrap_or(c.turns).max(1);
     let noise = setup.noise.unwrap_or(c.noise).clamp(0.0, 1.0);

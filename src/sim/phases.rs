@@ -114,6 +114,7 @@ pub fn strategies_choose(
         let view = View {
             turn: m.turn,
             history: &side.history,
+            seen_defections: side.seen_defections,
             decisions: &c.decisions[side.index as usize],
         };
         let stance = strategy.orders(&view, rng, &mut side.orders.choices);
@@ -136,12 +137,12 @@ pub fn seal_orders(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: 
         }
         let c = ctx.c;
         for p in 0..2 {
-            ctx.sides[p].stance = stance_of(&c.decisions[p], &ctx.sides[p].orders.choices);
-            let other = ctx.sides[1 - p].orders.choices.clone();
-            let seen = &mut ctx.sides[p];
-            seen.perceived.clone_from(&other);
-            seen.misreported.clear();
-            seen.misreported.resize(other.len(), false);
+            let [a, b] = &mut ctx.sides;
+            let (me, other) = if p == 0 { (a, b) } else { (b, a) };
+            me.stance = stance_of(&c.decisions[p], &me.orders.choices);
+            me.perceived.clone_from(&other.orders.choices);
+            me.misreported.clear();
+            me.misreported.resize(other.orders.choices.len(), false);
         }
         ctx.m.phase = Phase::Resolution;
     });

@@ -17,10 +17,22 @@ pub fn for_each_match(
     matches: &mut Query<(&mut Match, &MatchScenario)>,
     sides: &mut Query<&mut Side>,
     phase: Phase,
+    step: impl FnMut(&mut Ctx),
+) {
+    for_each_match_if(matches, sides, phase, |_, _| true, step);
+}
+
+/// `for_each_match`, skipping matches that `wanted` says have nothing to do —
+/// before their sides are fetched, which is most of a step's cost in tournaments.
+pub fn for_each_match_if(
+    matches: &mut Query<(&mut Match, &MatchScenario)>,
+    sides: &mut Query<&mut Side>,
+    phase: Phase,
+    wanted: impl Fn(&Compiled, &Match) -> bool,
     mut step: impl FnMut(&mut Ctx),
 ) {
     for (mut m, scenario) in matches.iter_mut() {
-        if m.phase != phase {
+        if m.phase != phase || !wanted(&scenario.0.compiled, &m) {
             continue;
         }
         let players = m.players;
@@ -79,9 +91,15 @@ pub fn apply_joint_rules(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
 ) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        ctx.run_rules(&ctx.c.joint, Cause::JointRule);
-    });
+    for_each_match_if(
+        &mut matches,
+        &mut sides,
+        Phase::Resolution,
+        |c, _| !c.joint.is_empty(),
+        |ctx| {
+            ctx.run_rules(&ctx.c.joint, Cause::JointRule);
+        },
+    );
 }
 
 /// Step 3: rules of chance and friction.
@@ -89,9 +107,15 @@ pub fn apply_chance_rules(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
 ) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        ctx.run_rules(&ctx.c.chance, Cause::ChanceRule);
-    });
+    for_each_match_if(
+        &mut matches,
+        &mut sides,
+        Phase::Resolution,
+        |c, _| !c.chance.is_empty(),
+        |ctx| {
+            ctx.run_rules(&ctx.c.chance, Cause::ChanceRule);
+        },
+    );
 }
 
 /// Step 4: perception noise. Each decision a rule did not already misreport is
@@ -100,30 +124,37 @@ pub fn apply_perception_noise(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
 ) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        let c = ctx.c;
-        let noise = ctx.m.noise;
-        for observer in 0..2 {
-            let actor = 1 - observer;
-            if noise > 0.0 {
-                for (d, decision) in c.decisions[actor].iter().enumerate() {
-                    if ctx.sides[observer].misreported[d] || ctx.m.rng.random::<f64>() >= noise {
-                        continue;
+    for_each_match_if(
+        &mut matches,
+        &mut sides,
+        Phase::Resolution,
+        |_, m| m.noise > 0.0,
+        |ctx| {
+            let c = ctx.c;
+            let noise = ctx.m.noise;
+            for observer in 0..2 {
+                let actor = 1 - observer;
+                if noise > 0.0 {
+                    for (d, decision) in c.decisions[actor].iter().enumerate() {
+                        if ctx.sides[observer].misreported[d] || ctx.m.rng.random::<f64>() >= noise
+                        {
+                            continue;
+                        }
+                        let true_option = ctx.sides[actor].orders.choices[d];
+                        let stance = decision
+                            .options
+                            .get(true_option as usize)
+                            .map_or(Stance::Cooperate, |o| o.stance);
+                        let flipped = match stance {
+                            Stance::Cooperate => Stance::Defect,
+                            Stance::Defect => Stance::Cooperate,
+                        };
+                        ctx.sides[observer].perceived[d] = decision.option_for(flipped);
                     }
-                    let true_option = ctx.sides[actor].orders.choices[d];
-                    let stance = decision
-                        .options
-                        .get(true_option as usize)
-                        .map_or(Stance::Cooperate, |o| o.stance);
-                    let flipped = match stance {
-                        Stance::Cooperate => Stance::Defect,
-                        Stance::Defect => Stance::Cooperate,
-                    };
-                    ctx.sides[observer].perceived[d] = decision.option_for(flipped);
                 }
             }
-        }
-    });
+        },
+    );
 }
 
 /// Step 5: events fired by effects this turn apply their effects.
@@ -131,21 +162,28 @@ pub fn apply_fired_events(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
 ) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        let c = ctx.c;
-        let mut applied = 0;
-        while let Some(e) = (!ctx.m.pending.is_empty()).then(|| ctx.m.pending.remove(0)) {
-            let event = &c.events[e as usize];
-            if (!event.repeatable && ctx.m.fired[e as usize] > 0) || applied >= MAX_EVENTS_PER_TURN
-            {
-                continue;
+    for_each_match_if(
+        &mut matches,
+        &mut sides,
+        Phase::Resolution,
+        |_, m| !m.pending.is_empty(),
+        |ctx| {
+            let c = ctx.c;
+            let mut applied = 0;
+            while let Some(e) = (!ctx.m.pending.is_empty()).then(|| ctx.m.pending.remove(0)) {
+                let event = &c.events[e as usize];
+                if (!event.repeatable && ctx.m.fired[e as usize] > 0)
+                    || applied >= MAX_EVENTS_PER_TURN
+                {
+                    continue;
+                }
+                applied += 1;
+                ctx.m.fired[e as usize] += 1;
+                ctx.m.consequences.push(e);
+                ctx.apply_all(&event.effects, None, Cause::Event(e));
             }
-            applied += 1;
-            ctx.m.fired[e as usize] += 1;
-            ctx.m.consequences.push(e);
-            ctx.apply_all(&event.effects, None, Cause::Event(e));
-        }
-    });
+        },
+    );
 }
 
 /// Step 6: every metric back inside its declared range.
@@ -163,10 +201,16 @@ pub fn apply_score_rules(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
 ) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        ctx.run_rules(&ctx.c.score, Cause::ScoreRule);
-        ctx.clamp();
-    });
+    for_each_match_if(
+        &mut matches,
+        &mut sides,
+        Phase::Resolution,
+        |c, _| !c.score.is_empty(),
+        |ctx| {
+            ctx.run_rules(&ctx.c.score, Cause::ScoreRule);
+            ctx.clamp();
+        },
+    );
 }
 
 /// Step 8: early endings in order, then the turn limit; then each side remembers
@@ -179,6 +223,9 @@ pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Qu
         for p in 0..2 {
             let seen = stance_of(&c.decisions[1 - p], &ctx.sides[p].perceived);
             let mine = ctx.sides[p].stance;
+            if seen == Stance::Defect {
+                ctx.sides[p].seen_defections += 1;
+            }
             ctx.sides[p].history.push(Memory {
                 mine,
                 seen,

@@ -94,9 +94,20 @@ impl Classic {
         history: &[crate::sim::components::Memory],
         rng: &mut Xoshiro256PlusPlus,
     ) -> Stance {
+        let defections = history.iter().filter(|m| m.seen == D).count();
+        self.play_counted(history, defections, rng)
+    }
+
+    /// `play`, with the number of defections seen so far already counted.
+    pub fn play_counted(
+        self,
+        history: &[crate::sim::components::Memory],
+        defections: usize,
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> Stance {
         let n = history.len();
         let seen = |back: usize| (back <= n && back > 0).then(|| history[n - back].seen);
-        let defections = || history.iter().filter(|m| m.seen == D).count();
+        let defections = || defections;
         let tft = || seen(1).unwrap_or(C);
         match self {
             Classic::Cooperator => C,
@@ -192,7 +203,7 @@ impl Strategy for Classic {
     }
 
     fn stance(&mut self, view: &View, rng: &mut Xoshiro256PlusPlus) -> Stance {
-        self.play(view.history, rng)
+        self.play_counted(view.history, view.seen_defections as usize, rng)
     }
 }
 

@@ -172,20 +172,45 @@ impl StrategyFile {
     /// Checks that every decision and option the file names exists for some player
     /// of the scenario (a file may name decisions of both sides).
     pub fn check_against(&self, players: &[crate::scenario::schema::Player]) -> Result<(), String> {
-        let plays = self.rules.iter().map(|r| &r.play).chain(std::iter::once(&self.otherwise));
+        let plays = self
+            .rules
+            .iter()
+            .map(|r| &r.play)
+            .chain(std::iter::once(&self.otherwise));
         for play in plays {
-            let Play::Orders { options, .. } = play else { continue };
+            let Play::Orders { options, .. } = play else {
+                continue;
+            };
             for (d, o) in options {
-                let decisions: Vec<_> = players.iter().flat_map(|p| &p.decisions).filter(|x| &x.id == d).collect();
+                let decisions: Vec<_> = players
+                    .iter()
+                    .flat_map(|p| &p.decisions)
+                    .filter(|x| &x.id == d)
+                    .collect();
                 if decisions.is_empty() {
-                    let all = players.iter().flat_map(|p| &p.decisions).map(|x| x.id.as_str());
+                    let all = players
+                        .iter()
+                        .flat_map(|p| &p.decisions)
+                        .map(|x| x.id.as_str());
                     let hint = ronfile::did_you_mean(d, all).unwrap_or_default();
-                    return Err(format!("strategy {}: no decision \"{d}\" in this scenario. {hint}", self.id));
+                    return Err(format!(
+                        "strategy {}: no decision \"{d}\" in this scenario. {hint}",
+                        self.id
+                    ));
                 }
-                if !decisions.iter().any(|x| x.options.iter().any(|x| &x.id == o)) {
-                    let all = decisions.iter().flat_map(|x| &x.options).map(|x| x.id.as_str());
+                if !decisions
+                    .iter()
+                    .any(|x| x.options.iter().any(|x| &x.id == o))
+                {
+                    let all = decisions
+                        .iter()
+                        .flat_map(|x| &x.options)
+                        .map(|x| x.id.as_str());
                     let hint = ronfile::did_you_mean(o, all).unwrap_or_default();
-                    return Err(format!("strategy {}: no option \"{o}\" in decision \"{d}\". {hint}", self.id));
+                    return Err(format!(
+                        "strategy {}: no option \"{o}\" in decision \"{d}\". {hint}",
+                        self.id
+                    ));
                 }
             }
         }

@@ -18,6 +18,8 @@ pub struct View<'a> {
     pub turn: u32,
     /// One entry per past turn, oldest first.
     pub history: &'a [Memory],
+    /// How many moves of `history` were seen as defections (kept so strategies need not count).
+    pub seen_defections: u32,
     /// This side's regular decisions.
     pub decisions: &'a [CDecision],
 }
@@ -67,7 +69,10 @@ impl Spec {
         if spec == "ai" {
             return Ok(Spec::Planner(planner::Difficulty::Normal));
         }
-        if let Some(d) = planner::Difficulty::ALL.into_iter().find(|d| d.id() == spec) {
+        if let Some(d) = planner::Difficulty::ALL
+            .into_iter()
+            .find(|d| d.id() == spec)
+        {
             return Ok(Spec::Planner(d));
         }
         Classic::from_id(spec).map(Spec::Builtin).ok_or_else(|| {
@@ -100,10 +105,18 @@ impl Spec {
         use crate::sim::components::Controller;
         let rng = rand::SeedableRng::seed_from_u64(0);
         match self {
-            Spec::Builtin(c) => Controller::Strategy { strategy: Box::new(*c), rng },
-            Spec::Scripted(f) => Controller::Strategy { strategy: Box::new(language::Scripted::new(f.clone())), rng },
-            Spec::Planner(difficulty) => Controller::Planner { difficulty: *difficulty, rng },
+            Spec::Builtin(c) => Controller::Strategy {
+                strategy: Box::new(*c),
+                rng,
+            },
+            Spec::Scripted(f) => Controller::Strategy {
+                strategy: Box::new(language::Scripted::new(f.clone())),
+                rng,
+            },
+            Spec::Planner(difficulty) => Controller::Planner {
+                difficulty: *difficulty,
+                rng,
+            },
         }
     }
 }
-

@@ -51,31 +51,35 @@ impl Difficulty {
 const LEAD_WEIGHT: f64 = 0.5;
 
 /// Plans orders for every AI side waiting in `Phase::Orders`.
-pub fn plan_orders(world: &mut World) {
-    let mut waiting = Vec::new();
-    let mut sides = world.query::<(Entity, &Side, &Controller)>();
-    for (entity, side, controller) in sides.iter(world) {
-        if !side.submitted && matches!(controller, Controller::Planner { .. }) {
-            waiting.push((entity, side.match_entity));
-        }
-    }
-    for (entity, match_entity) in waiting {
-        let (Some(m), Some(scenario)) = (world.get::<Match>(match_entity), world.get::<MatchScenario>(match_entity)) else {
+pub fn plan_orders(
+    mut planners: Query<(Entity, &mut Controller), With<AiPlanner>>,
+    matches: Query<(&Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+) {
+    for (entity, mut controller) in planners.iter_mut() {
+        let Controller::Planner { difficulty, rng } = &mut *controller else {
+            continue;
+        };
+        let Some(match_entity) = sides
+            .get(entity)
+            .ok()
+            .filter(|s| !s.submitted)
+            .map(|s| s.match_entity)
+        else {
+            continue;
+        };
+        let Ok((m, scenario)) = matches.get(match_entity) else {
             continue;
         };
         if !crate::sim::phases::taking_orders(m) {
             continue;
         }
-        let (m, scenario) = (m.clone(), scenario.0.clone());
-        let Some(both) = m.players.map(|s| world.get::<Side>(s).cloned()).into_iter().collect::<Option<Vec<Side>>>() else {
+        let Ok([a, b]) = sides.get_many(m.players) else {
             continue;
         };
-        let Some(mut controller) = world.get_mut::<Controller>(entity) else { continue };
-        let Controller::Planner { difficulty, rng } = &mut *controller else { continue };
-        let me = m.players.iter().position(|&p| p == entity).unwrap_or(0);
-        let difficulty = *difficulty;
-        let orders = plan(&scenario, &m, [&both[0], &both[1]], me, difficulty, rng);
-        if let Some(mut side) = world.get_mut::<Side>(entity) {
+        let me = if m.players[0] == entity { 0 } else { 1 };
+        let orders = plan(&scenario.0, m, [a, b], me, *difficulty, rng);
+        if let Ok(mut side) = sides.get_mut(entity) {
             side.orders = orders;
             side.submitted = true;
         }
@@ -100,21 +104,63 @@ pub fn plan(
     };
     // The opponent as the AI knows it: its moves as perceived, the AI's as played.
     let mut opponent = sides[1 - me].clone();
-    opponent.history = sides[me].history.iter().map(|h| Memory { mine: h.seen, seen: h.mine, lead: -h.lead }).collect();
+    opponent.history = sides[me]
+        .history
+        .iter()
+        .map(|h| Memory {
+            mine: h.seen,
+            seen: h.mine,
+            lead: -h.lead,
+        })
+        .collect();
+    opponent.seen_defections = opponent
+        .history
+        .iter()
+        .filter(|h| h.seen == Stance::Defect)
+        .count() as u32;
 
     let mut world = scratch_world();
     let mut trials = Vec::new();
     for (k, choices) in candidates.iter().enumerate() {
         for r in 0..rollouts {
             let seed = rng.random::<u64>();
-            let mine = Controller::Strategy { strategy: Box::new(Committed { first: Some(choices.clone()) }), rng: Xoshiro256PlusPlus::seed_from_u64(seed) };
-            let theirs = Controller::Strategy { strategy: Box::new(model), rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 1) };
-            let controllers = if me == 0 { [mine, theirs] } else { [theirs, mine] };
+            let mine = Controller::Strategy {
+                strategy: Box::new(Committed {
+                    first: Some(choices.clone()),
+                }),
+                rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+            };
+            let theirs = Controller::Strategy {
+                strategy: Box::new(model),
+                rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 1),
+            };
+            let controllers = if me == 0 {
+                [mine, theirs]
+            } else {
+                [theirs, mine]
+            };
             let entity = spawn_match(
                 &mut world,
-                MatchSetup { scenario: scenario.clone(), seed, turns: None, noise: None, controllers, explain: false, hold: false, record_as: None },
+                MatchSetup {
+                    scenario: scenario.clone(),
+                    seed,
+                    turns: None,
+                    noise: None,
+                    controllers,
+                    explain: false,
+                    hold: false,
+                    record_as: None,
+                },
             );
-            copy_state(&mut world, entity, m, [sides[0], sides[1]], me, &opponent, seed);
+            copy_state(
+                &mut world,
+                entity,
+                m,
+                [sides[0], sides[1]],
+                me,
+                &opponent,
+                seed,
+            );
             trials.push((k, r, entity));
         }
     }
@@ -125,8 +171,12 @@ pub fn plan(
     let start = [sides[0].metrics[score], sides[1].metrics[score]];
     let mut value = vec![0.0f64; candidates.len()];
     for &(k, _, entity) in &trials {
-        let Some(state) = world.get::<Match>(entity) else { continue };
-        let got = state.players.map(|s| world.get::<Side>(s).map_or(0.0, |s| s.metrics[score]));
+        let Some(state) = world.get::<Match>(entity) else {
+            continue;
+        };
+        let got = state
+            .players
+            .map(|s| world.get::<Side>(s).map_or(0.0, |s| s.metrics[score]));
         let mine = got[me] - start[me];
         let theirs = got[1 - me] - start[1 - me];
         let mut v = mine + LEAD_WEIGHT * (mine - theirs);
@@ -141,8 +191,13 @@ pub fn plan(
         }
         value[k] += v;
     }
-    let best = (0..candidates.len()).max_by(|&a, &b| value[a].total_cmp(&value[b]).then(b.cmp(&a))).unwrap_or(0);
-    let mut orders = Orders { choices: candidates[best].clone(), answers: Vec::new() };
+    let best = (0..candidates.len())
+        .max_by(|&a, &b| value[a].total_cmp(&value[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let mut orders = Orders {
+        choices: candidates[best].clone(),
+        answers: Vec::new(),
+    };
     let stance = crate::sim::rules::stance_of(&c.decisions[me], &orders.choices);
     for &e in &sides[me].offered {
         if let Some((_, d)) = &c.events[e as usize].choice {
@@ -154,7 +209,11 @@ pub fn plan(
 
 /// Candidate full orders: all of them when few, else the pure stances, every
 /// single-decision deviation from them, then random mixes up to `most`.
-fn candidates(decisions: &[crate::scenario::compiled::CDecision], most: usize, rng: &mut Xoshiro256PlusPlus) -> Vec<Vec<u8>> {
+fn candidates(
+    decisions: &[crate::scenario::compiled::CDecision],
+    most: usize,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Vec<Vec<u8>> {
     let total: usize = decisions.iter().map(|d| d.options.len().max(1)).product();
     let mut out: Vec<Vec<u8>> = Vec::new();
     let push = |v: Vec<u8>, out: &mut Vec<Vec<u8>>| {
@@ -193,7 +252,10 @@ fn candidates(decisions: &[crate::scenario::compiled::CDecision], most: usize, r
         if out.len() >= most {
             break;
         }
-        let v = decisions.iter().map(|d| rng.random_range(0..d.options.len().max(1)) as u8).collect();
+        let v = decisions
+            .iter()
+            .map(|d| rng.random_range(0..d.options.len().max(1)) as u8)
+            .collect();
         push(v, &mut out);
     }
     out
@@ -202,11 +264,20 @@ fn candidates(decisions: &[crate::scenario::compiled::CDecision], most: usize, r
 /// The classic strategy that best predicts the opponent's moves so far, seen from
 /// its side; tit-for-tat when nothing has been seen.
 fn fit_opponent(mine: &[Memory]) -> Classic {
-    let theirs: Vec<Memory> = mine.iter().map(|h| Memory { mine: h.seen, seen: h.mine, lead: -h.lead }).collect();
+    let theirs: Vec<Memory> = mine
+        .iter()
+        .map(|h| Memory {
+            mine: h.seen,
+            seen: h.mine,
+            lead: -h.lead,
+        })
+        .collect();
     let mut best = (Classic::TitForTat, usize::MAX);
     for c in Classic::ALL {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(0);
-        let misses = (0..theirs.len()).filter(|&t| c.play(&theirs[..t], &mut rng) != theirs[t].mine).count();
+        let misses = (0..theirs.len())
+            .filter(|&t| c.play(&theirs[..t], &mut rng) != theirs[t].mine)
+            .count();
         if misses < best.1 || (misses == best.1 && c == Classic::TitForTat) {
             best = (c, misses);
         }
@@ -215,8 +286,18 @@ fn fit_opponent(mine: &[Memory]) -> Classic {
 }
 
 /// Copies the real match into a scratch one, so rollouts start from the present.
-fn copy_state(world: &mut World, entity: Entity, m: &Match, sides: [&Side; 2], me: usize, opponent: &Side, seed: u64) {
-    let Some(mut scratch) = world.get_mut::<Match>(entity) else { return };
+fn copy_state(
+    world: &mut World,
+    entity: Entity,
+    m: &Match,
+    sides: [&Side; 2],
+    me: usize,
+    opponent: &Side,
+    seed: u64,
+) {
+    let Some(mut scratch) = world.get_mut::<Match>(entity) else {
+        return;
+    };
     let players = scratch.players;
     *scratch = Match {
         players,
@@ -230,7 +311,11 @@ fn copy_state(world: &mut World, entity: Entity, m: &Match, sides: [&Side; 2], m
     for p in 0..2 {
         let source = if p == me { sides[p] } else { opponent };
         if let Some(mut side) = world.get_mut::<Side>(players[p]) {
-            *side = Side { match_entity: entity, submitted: false, ..source.clone() };
+            *side = Side {
+                match_entity: entity,
+                submitted: false,
+                ..source.clone()
+            };
         }
     }
 }

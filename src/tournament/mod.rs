@@ -227,7 +227,11 @@ fn tally(config: &Config, pairings: &[Pairing], results: &[MatchResult]) -> Resu
             .map(|a| {
                 let row = (0..n)
                     .map(|b| {
-                        let mean = if pair_count[a][b] > 0 { sum(a, b) / pair_count[a][b] as f64 } else { 0.0 };
+                        let mean = if pair_count[a][b] > 0 {
+                            sum(a, b) / pair_count[a][b] as f64
+                        } else {
+                            0.0
+                        };
                         (config.entrants[b].id().to_string(), mean)
                     })
                     .collect();
@@ -237,5 +241,11 @@ fn tally(config: &Config, pairings: &[Pairing], results: &[MatchResult]) -> Resu
     };
     let pairwise = matrix(&|a, b| pair_sum[a][b]);
     let win_rate = matrix(&|a, b| pair_wins[a][b] as f64);
-    Results { scenario: config.scenario.scenario.id.clone(), turns_played, ranking, pairwise, win_rate }
+    Results {
+        scenario: config.scenario.scenario.id.clone(),
+        turns_played,
+        ranking,
+        pairwise,
+        win_rate,
+    }
 }

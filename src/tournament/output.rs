@@ -26,12 +26,27 @@ pub fn table(r: &Results) -> String {
             s.cooperation_rate * 100.0
         );
     }
-    out += &matrix("Mean total score per match of the row against the column:", r, &r.pairwise, 1.0);
-    out += &matrix("Share of the row's matches against the column that the row won (%):", r, &r.win_rate, 100.0);
+    out += &matrix(
+        "Mean total score per match of the row against the column:",
+        r,
+        &r.pairwise,
+        1.0,
+    );
+    out += &matrix(
+        "Share of the row's matches against the column that the row won (%):",
+        r,
+        &r.win_rate,
+        100.0,
+    );
     out
 }
 
-fn matrix(title: &str, r: &Results, cells: &BTreeMap<String, BTreeMap<String, f64>>, scale: f64) -> String {
+fn matrix(
+    title: &str,
+    r: &Results,
+    cells: &BTreeMap<String, BTreeMap<String, f64>>,
+    scale: f64,
+) -> String {
     let order: Vec<&str> = r.ranking.iter().map(|s| s.strategy.as_str()).collect();
     let mut out = format!("\n{title}\n{:<24}", "");
     let short = |s: &str| s.chars().take(8).collect::<String>();

@@ -55,11 +55,22 @@ pub fn install(app: &mut App, cfg: Autoplay) {
     });
     // Autoplay must not wait for input to redraw.
     app.insert_resource(bevy::winit::WinitSettings::game());
-    app.insert_resource(Driver { cfg, strategies, rng: Xoshiro256PlusPlus::seed_from_u64(7), seen: None, wait: SETTLE_FIRST, shot: None, count: 0, patience: PATIENCE });
+    app.insert_resource(Driver {
+        cfg,
+        strategies,
+        rng: Xoshiro256PlusPlus::seed_from_u64(7),
+        seen: None,
+        wait: SETTLE_FIRST,
+        shot: None,
+        count: 0,
+        patience: PATIENCE,
+    });
 }
 
 fn drive(world: &mut World) {
-    let Some((view, turn)) = current(world) else { return };
+    let Some((view, turn)) = current(world) else {
+        return;
+    };
     let mut driver = world.remove_resource::<Driver>().expect("run_if checked");
     let done = step(world, &mut driver, view, turn);
     if done {
@@ -104,8 +115,13 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
             View::Debrief => "debrief".into(),
             View::Waiting => "waiting".into(),
         };
-        let path = d.cfg.dir.join(format!("{:02}-turn{turn:02}-{name}.png", d.count));
-        world.spawn(Screenshot::primary_window()).observe(save_to_disk(path.clone()));
+        let path = d
+            .cfg
+            .dir
+            .join(format!("{:02}-turn{turn:02}-{name}.png", d.count));
+        world
+            .spawn(Screenshot::primary_window())
+            .observe(save_to_disk(path.clone()));
         d.shot = Some(path);
         return false;
     };
@@ -113,7 +129,10 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
     if !written {
         d.patience = d.patience.saturating_sub(1);
         if d.patience == 0 {
-            error!("no screenshot at {} after {PATIENCE} frames", path.display());
+            error!(
+                "no screenshot at {} after {PATIENCE} frames",
+                path.display()
+            );
             world.write_message(AppExit::error());
         }
         return false;
@@ -133,26 +152,63 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
 
 /// Puts the side's strategy's choice into the orders screen, as a player would.
 fn fill_orders(world: &mut World, d: &mut Driver, p: usize) {
-    let Some(session) = world.get_resource::<Session>() else { return };
-    let Some(entity) = session.match_entity else { return };
-    let (Some(m), Some(scenario)) = (world.get::<Match>(entity).cloned(), world.get::<MatchScenario>(entity).map(|s| s.0.clone())) else { return };
-    let Some(sides) = m.players.map(|e| world.get::<Side>(e).cloned()).into_iter().collect::<Option<Vec<Side>>>() else { return };
+    let Some(session) = world.get_resource::<Session>() else {
+        return;
+    };
+    let Some(entity) = session.match_entity else {
+        return;
+    };
+    let (Some(m), Some(scenario)) = (
+        world.get::<Match>(entity).cloned(),
+        world.get::<MatchScenario>(entity).map(|s| s.0.clone()),
+    ) else {
+        return;
+    };
+    let Some(sides) = m
+        .players
+        .map(|e| world.get::<Side>(e).cloned())
+        .into_iter()
+        .collect::<Option<Vec<Side>>>()
+    else {
+        return;
+    };
     let c = &scenario.compiled;
     let (choices, stance) = match (&d.cfg.players[p], &mut d.strategies[p]) {
         (Spec::Planner(difficulty), _) => {
-            let orders = crate::strategy::planner::plan(&scenario, &m, [&sides[0], &sides[1]], p, *difficulty, &mut d.rng);
+            let orders = crate::strategy::planner::plan(
+                &scenario,
+                &m,
+                [&sides[0], &sides[1]],
+                p,
+                *difficulty,
+                &mut d.rng,
+            );
             let stance = crate::sim::rules::stance_of(&c.decisions[p], &orders.choices);
             (orders.choices, stance)
         }
         (_, Some(strategy)) => {
-            let view = StrategyView { turn: m.turn, history: &sides[p].history, decisions: &c.decisions[p] };
+            let view = StrategyView {
+                turn: m.turn,
+                history: &sides[p].history,
+                seen_defections: sides[p].seen_defections,
+                decisions: &c.decisions[p],
+            };
             let mut out = Vec::new();
             let stance = strategy.orders(&view, &mut d.rng, &mut out);
             (out, stance)
         }
         (_, None) => return,
     };
-    let answers = sides[p].offered.iter().filter_map(|&e| c.events[e as usize].choice.as_ref().map(|(_, dec)| (e, dec.option_for(stance)))).collect();
+    let answers = sides[p]
+        .offered
+        .iter()
+        .filter_map(|&e| {
+            c.events[e as usize]
+                .choice
+                .as_ref()
+                .map(|(_, dec)| (e, dec.option_for(stance)))
+        })
+        .collect();
     let mut session = world.resource_mut::<Session>();
     session.drafts[p] = choices;
     session.answers[p] = answers;

@@ -13,12 +13,21 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let mut intent = None;
     widgets::heading(ui, "Debrief");
     if let Some(o) = &snap.m.outcome {
-        let title = o.ending.as_ref().and_then(|id| sc.endings.early.iter().find(|e| &e.id == id)).map_or("The turn limit is reached", |e| e.title.as_str());
+        let title = o
+            .ending
+            .as_ref()
+            .and_then(|id| sc.endings.early.iter().find(|e| &e.id == id))
+            .map_or("The turn limit is reached", |e| e.title.as_str());
         ui.label(RichText::new(title).size(19.0).strong());
         ui.label(&o.text);
         for (p, player) in sc.players.iter().enumerate() {
             let turns = snap.record.history.len().max(1);
-            let coop = snap.record.history.iter().filter(|t| t.stances.get(p) == Some(&Stance::Cooperate)).count();
+            let coop = snap
+                .record
+                .history
+                .iter()
+                .filter(|t| t.stances.get(p) == Some(&Stance::Cooperate))
+                .count();
             ui.label(
                 RichText::new(format!(
                     "{}: score {:.1} — {} — cooperated {coop} of {turns} turns ({:.0}%)",
@@ -36,7 +45,10 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         ui.label(RichText::new(n).italics());
     }
     ui.horizontal(|ui| {
-        if ui.button(RichText::new("Save game record").size(16.0)).clicked() {
+        if ui
+            .button(RichText::new("Save game record").size(16.0))
+            .clicked()
+        {
             intent = Some(Intent::ExportRecord);
         }
         if ui.button(RichText::new("Main menu").size(16.0)).clicked() {
@@ -46,10 +58,25 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     charts::metrics(ui, snap.s, snap.record, 160.0);
     ui.label(RichText::new("Turn log").size(17.0).strong());
     for t in &snap.record.history {
-        let stances: Vec<String> = sc.players.iter().zip(&t.stances).map(|(p, s)| format!("{} {s:?}", p.name)).collect();
-        egui::CollapsingHeader::new(format!("Turn {} · {} — {}", t.turn, t.date, stances.join(", "))).id_salt(("log", t.turn)).show(ui, |ui| {
+        let stances: Vec<String> = sc
+            .players
+            .iter()
+            .zip(&t.stances)
+            .map(|(p, s)| format!("{} {s:?}", p.name))
+            .collect();
+        egui::CollapsingHeader::new(format!(
+            "Turn {} · {} — {}",
+            t.turn,
+            t.date,
+            stances.join(", ")
+        ))
+        .id_salt(("log", t.turn))
+        .show(ui, |ui| {
             for (p, player) in sc.players.iter().enumerate() {
-                let orders: Vec<String> = t.orders[p].iter().map(|(d, o)| format!("{d}: {o}")).collect();
+                let orders: Vec<String> = t.orders[p]
+                    .iter()
+                    .map(|(d, o)| format!("{d}: {o}"))
+                    .collect();
                 ui.label(RichText::new(format!("{} — {}", player.name, orders.join(", "))).small());
             }
             explained_changes(ui, snap.s, t);
@@ -62,7 +89,15 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
 pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
     for swing in crate::explain::swings(t) {
         let d = swing.after - swing.before;
-        ui.label(RichText::new(format!("{}: {:.1} → {:.1} ({d:+.1})", metric_name(s, swing.metric), swing.before, swing.after)).strong());
+        ui.label(
+            RichText::new(format!(
+                "{}: {:.1} → {:.1} ({d:+.1})",
+                metric_name(s, swing.metric),
+                swing.before,
+                swing.after
+            ))
+            .strong(),
+        );
         ui.label(RichText::new(format!("because of: {}", swing.shares())).small());
         if let Some(q) = swing.quote(s) {
             widgets::quote(ui, q);
@@ -72,10 +107,22 @@ pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
 
 fn metric_name(s: &LoadedScenario, key: &str) -> String {
     let (who, id) = match key.split_once('.') {
-        Some((p, id)) => (s.scenario.players.iter().find(|x| x.id == p).map(|x| x.name.as_str()), id),
+        Some((p, id)) => (
+            s.scenario
+                .players
+                .iter()
+                .find(|x| x.id == p)
+                .map(|x| x.name.as_str()),
+            id,
+        ),
         None => (None, key),
     };
-    let name = s.scenario.metrics.iter().find(|m| m.id == id).map_or(id, |m| m.name.as_str());
+    let name = s
+        .scenario
+        .metrics
+        .iter()
+        .find(|m| m.id == id)
+        .map_or(id, |m| m.name.as_str());
     match who {
         Some(w) => format!("{w}: {name}"),
         None => name.to_string(),

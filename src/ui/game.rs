@@ -14,11 +14,26 @@ use bevy_egui::egui::{self, RichText, Ui};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 pub fn plugin(app: &mut App) {
-    app.add_message::<ExportRecord>().init_resource::<PendingIntent>().add_systems(
-        Update,
-        (session::start_when_loaded, sync_view, save_requests, autosave).chain().after(super::run_turns).run_if(in_state(Screen::Game)),
-    )
-    .add_systems(EguiPrimaryContextPass, game_screen.run_if(in_state(Screen::Game)).after(MenuSystems));
+    app.add_message::<ExportRecord>()
+        .init_resource::<PendingIntent>()
+        .add_systems(
+            Update,
+            (
+                session::start_when_loaded,
+                sync_view,
+                save_requests,
+                autosave,
+            )
+                .chain()
+                .after(super::run_turns)
+                .run_if(in_state(Screen::Game)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            game_screen
+                .run_if(in_state(Screen::Game))
+                .after(MenuSystems),
+        );
 }
 
 /// An intent from outside the screen (autoplay), applied like a click.
@@ -33,8 +48,16 @@ pub struct ExportRecord;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
     ToOrders,
-    Pick { side: usize, decision: usize, option: u8 },
-    Answer { side: usize, event: u16, option: u8 },
+    Pick {
+        side: usize,
+        decision: usize,
+        option: u8,
+    },
+    Answer {
+        side: usize,
+        event: u16,
+        option: u8,
+    },
     Focus(usize),
     Confirm(usize),
     TakeSeat(usize),
@@ -62,7 +85,11 @@ impl Snapshot<'_> {
     /// The same metric before the last resolved turn.
     pub fn before_last_turn(&self, key: &str) -> Option<f64> {
         let n = self.record.history.len();
-        if n >= 2 { self.record.history[n - 2].metrics.get(key).copied() } else { initial_value(self.s, key) }
+        if n >= 2 {
+            self.record.history[n - 2].metrics.get(key).copied()
+        } else {
+            initial_value(self.s, key)
+        }
     }
 }
 
@@ -76,8 +103,12 @@ fn metric_value(s: &LoadedScenario, m: &Match, sides: [&Side; 2], key: &str) -> 
     let mut per = 0;
     for def in &s.scenario.metrics {
         match def.scope {
-            Scope::Shared if def.id == id && player.is_none() => return m.shared.get(shared).copied(),
-            Scope::PerPlayer if def.id == id => return player.and_then(|p| sides[p].metrics.get(per).copied()),
+            Scope::Shared if def.id == id && player.is_none() => {
+                return m.shared.get(shared).copied();
+            }
+            Scope::PerPlayer if def.id == id => {
+                return player.and_then(|p| sides[p].metrics.get(per).copied());
+            }
             Scope::Shared => shared += 1,
             Scope::PerPlayer => per += 1,
         }
@@ -91,15 +122,28 @@ fn initial_value(s: &LoadedScenario, key: &str) -> Option<f64> {
         None => (None, key),
     };
     let m = s.scenario.metrics.iter().find(|m| m.id == id)?;
-    let p = player.and_then(|p| s.scenario.players.get(p)).map(|p| p.id.as_str());
-    Some(p.and_then(|p| m.initial_for.get(p).copied()).unwrap_or(m.initial))
+    let p = player
+        .and_then(|p| s.scenario.players.get(p))
+        .map(|p| p.id.as_str());
+    Some(
+        p.and_then(|p| m.initial_for.get(p).copied())
+            .unwrap_or(m.initial),
+    )
 }
 
 /// Moves the view along with the match: a new turn opens on its briefing, a
 /// resolved turn on the reveal, the end on the debrief.
-fn sync_view(mut session: Option<ResMut<Session>>, matches: Query<(&Match, &MatchScenario)>, sides: Query<&Side>) {
-    let Some(session) = session.as_deref_mut() else { return };
-    let Some(Ok((m, scenario))) = session.match_entity.map(|e| matches.get(e)) else { return };
+fn sync_view(
+    mut session: Option<ResMut<Session>>,
+    matches: Query<(&Match, &MatchScenario)>,
+    sides: Query<&Side>,
+) {
+    let Some(session) = session.as_deref_mut() else {
+        return;
+    };
+    let Some(Ok((m, scenario))) = session.match_entity.map(|e| matches.get(e)) else {
+        return;
+    };
     let view = session.view;
     match m.phase {
         Phase::Orders if !m.released && !matches!(view, View::Briefing) => {
@@ -110,11 +154,24 @@ fn sync_view(mut session: Option<ResMut<Session>>, matches: Query<(&Match, &Matc
             for p in 0..2 {
                 let side = m.players.get(p).and_then(|&e| sides.get(e).ok());
                 let n = scenario.0.compiled.decisions[p].len();
-                session.drafts[p] = side.and_then(|s| s.last_orders.as_ref()).map(|o| o.choices.clone()).filter(|c| c.len() == n).unwrap_or_else(|| vec![0; n]);
-                session.answers[p] = side.map(|s| s.offered.iter().map(|&e| (e, 0)).collect()).unwrap_or_default();
+                session.drafts[p] = side
+                    .and_then(|s| s.last_orders.as_ref())
+                    .map(|o| o.choices.clone())
+                    .filter(|c| c.len() == n)
+                    .unwrap_or_else(|| vec![0; n]);
+                session.answers[p] = side
+                    .map(|s| s.offered.iter().map(|&e| (e, 0)).collect())
+                    .unwrap_or_default();
             }
         }
-        Phase::Report if matches!(view, View::Waiting | View::Orders(_) | View::Handover(_) | View::Briefing) => session.view = View::Reveal,
+        Phase::Report
+            if matches!(
+                view,
+                View::Waiting | View::Orders(_) | View::Handover(_) | View::Briefing
+            ) =>
+        {
+            session.view = View::Reveal
+        }
         Phase::GameOver if view != View::Debrief => session.view = View::Debrief,
         _ => {}
     }
@@ -135,7 +192,9 @@ fn game_screen(
     mut commands: Commands,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let Some(mut session) = session else { return Ok(()) };
+    let Some(mut session) = session else {
+        return Ok(());
+    };
     let mut root = widgets::root(ctx);
     let loaded = session.match_entity.and_then(|e| matches.get(e).ok());
     let Some((m, scenario, recorder)) = loaded else {
@@ -159,36 +218,62 @@ fn game_screen(
         });
         return Ok(());
     };
-    let Ok([a, b]) = sides.get_many(m.players) else { return Ok(()) };
-    let snap = Snapshot { s: &scenario.0, m, sides: [a, b], record: &recorder.0, session: &session };
+    let Ok([a, b]) = sides.get_many(m.players) else {
+        return Ok(());
+    };
+    let snap = Snapshot {
+        s: &scenario.0,
+        m,
+        sides: [a, b],
+        record: &recorder.0,
+        session: &session,
+    };
     let drawn = draw(&mut root, &snap, &errors);
     // Keys go to the pause menu while it is open.
     let intent = pending.0.take().or(if menu.paused { None } else { drawn });
     if let Some(intent) = intent {
-        apply(intent, &mut session, m, &mut orders, &mut continues, &mut exports, &mut next, &mut commands);
+        apply(
+            intent,
+            &mut session,
+            m,
+            &mut orders,
+            &mut continues,
+            &mut exports,
+            &mut next,
+            &mut commands,
+        );
     }
     Ok(())
 }
 
 /// The whole game screen for one frame.
-pub fn draw(root: &mut Ui, snap: &Snapshot, errors: &super::reload::ReloadErrors) -> Option<Intent> {
+pub fn draw(
+    root: &mut Ui,
+    snap: &Snapshot,
+    errors: &super::reload::ReloadErrors,
+) -> Option<Intent> {
     let s = snap.s;
     let mut intent = None;
     egui::Panel::top("top").show(root, |ui| top_bar(ui, snap));
     if !errors.0.is_empty() {
-        egui::Panel::bottom("reload-errors").show(root, |ui| super::reload::error_panel(ui, &errors.0));
+        egui::Panel::bottom("reload-errors")
+            .show(root, |ui| super::reload::error_panel(ui, &errors.0));
     }
-    egui::Panel::left("dashboard").exact_size(330.0).show(root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            widgets::heading(ui, "Situation");
-            widgets::dashboard(ui, s, &|k| snap.now(k), &|k| snap.before_last_turn(k));
+    egui::Panel::left("dashboard")
+        .exact_size(330.0)
+        .show(root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                widgets::heading(ui, "Situation");
+                widgets::dashboard(ui, s, &|k| snap.now(k), &|k| snap.before_last_turn(k));
+            });
         });
-    });
-    egui::Panel::right("map").exact_size(400.0).show(root, |ui| {
-        map::draw(ui, snap);
-        ui.separator();
-        charts::scores(ui, snap.s, snap.record, 170.0);
-    });
+    egui::Panel::right("map")
+        .exact_size(400.0)
+        .show(root, |ui| {
+            map::draw(ui, snap);
+            ui.separator();
+            charts::scores(ui, snap.s, snap.record, 170.0);
+        });
     egui::CentralPanel::default().show(root, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             intent = match snap.session.view {
@@ -213,11 +298,26 @@ fn top_bar(ui: &mut Ui, snap: &Snapshot) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(&s.title).strong().size(17.0));
         ui.separator();
-        ui.label(RichText::new(format!("Turn {} of {} · {}", snap.m.turn, snap.m.turns, snap.s.date(snap.m.turn))).size(16.0));
+        ui.label(
+            RichText::new(format!(
+                "Turn {} of {} · {}",
+                snap.m.turn,
+                snap.m.turns,
+                snap.s.date(snap.m.turn)
+            ))
+            .size(16.0),
+        );
         ui.separator();
         let score = snap.s.compiled.score_metric as usize;
         for (p, player) in s.players.iter().enumerate() {
-            ui.label(RichText::new(format!("{} {:.1}", player.name, snap.sides[p].metrics[score])).color(widgets::side_color(p)).strong());
+            ui.label(
+                RichText::new(format!(
+                    "{} {:.1}",
+                    player.name, snap.sides[p].metrics[score]
+                ))
+                .color(widgets::side_color(p))
+                .strong(),
+            );
         }
         ui.separator();
         ui.label(RichText::new("Esc: menu").weak());
@@ -230,7 +330,11 @@ fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     if snap.m.turn == 1 {
         for p in snap.session.humans() {
             let player = &sc.players[p];
-            ui.label(RichText::new(format!("You are {}", player.name)).size(17.0).color(widgets::side_color(p)));
+            ui.label(
+                RichText::new(format!("You are {}", player.name))
+                    .size(17.0)
+                    .color(widgets::side_color(p)),
+            );
             ui.label(&player.briefing);
             for o in &player.objectives {
                 ui.label(format!("• {o}"));
@@ -250,8 +354,14 @@ fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
                 widgets::quote(ui, q);
             }
             if let Some(c) = &event.choice {
-                let who = sc.players.iter().find(|p| p.id == c.player).map_or("", |p| p.name.as_str());
-                ui.label(RichText::new(format!("{who} must decide: {}", c.decision.name)).italics());
+                let who = sc
+                    .players
+                    .iter()
+                    .find(|p| p.id == c.player)
+                    .map_or("", |p| p.name.as_str());
+                ui.label(
+                    RichText::new(format!("{who} must decide: {}", c.decision.name)).italics(),
+                );
             }
         });
     }
@@ -265,11 +375,29 @@ pub fn tendency(snap: &Snapshot, effects: &[Effect]) -> String {
         let (who, id) = match metric.split_once('.') {
             Some(("self", id)) => ("your ", id),
             Some(("other", id)) => ("their ", id),
-            Some((p, id)) => (snap.s.scenario.players.iter().find(|x| x.id == p).map_or("", |x| x.name.as_str()), id),
+            Some((p, id)) => (
+                snap.s
+                    .scenario
+                    .players
+                    .iter()
+                    .find(|x| x.id == p)
+                    .map_or("", |x| x.name.as_str()),
+                id,
+            ),
             None => ("", metric),
         };
-        let n = snap.s.scenario.metrics.iter().find(|m| m.id == id).map_or(id, |m| m.name.as_str());
-        if who.is_empty() || who.ends_with(' ') { format!("{who}{n}") } else { format!("{who} {n}") }
+        let n = snap
+            .s
+            .scenario
+            .metrics
+            .iter()
+            .find(|m| m.id == id)
+            .map_or(id, |m| m.name.as_str());
+        if who.is_empty() || who.ends_with(' ') {
+            format!("{who}{n}")
+        } else {
+            format!("{who} {n}")
+        }
     };
     effects
         .iter()
@@ -277,7 +405,11 @@ pub fn tendency(snap: &Snapshot, effects: &[Effect]) -> String {
             Effect::Add { metric, value } => Some(format!("{} {value:+}", name(metric))),
             Effect::Scale { metric, factor } => Some(format!("{} ×{factor}", name(metric))),
             Effect::Set { metric, value } => Some(format!("{} = {value}", name(metric))),
-            Effect::AddPer { metric, per, factor } => Some(format!("{} {factor:+}×{}", name(metric), name(per))),
+            Effect::AddPer {
+                metric,
+                per,
+                factor,
+            } => Some(format!("{} {factor:+}×{}", name(metric), name(per))),
             Effect::Fire(_) | Effect::Misperceive { .. } => None,
         })
         .collect::<Vec<_>>()
@@ -288,14 +420,40 @@ fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
     let player = &snap.s.scenario.players[p];
     let draft = &snap.session.drafts[p];
     let mut intent = None;
-    ui.label(RichText::new(format!("{} — your orders for {}", player.name, snap.s.date(snap.m.turn))).size(22.0).strong().color(widgets::side_color(p)));
+    ui.label(
+        RichText::new(format!(
+            "{} — your orders for {}",
+            player.name,
+            snap.s.date(snap.m.turn)
+        ))
+        .size(22.0)
+        .strong()
+        .color(widgets::side_color(p)),
+    );
     ui.label(RichText::new("One choice per line. ↑/↓ move between decisions, number keys pick, Enter confirms. Nothing is sent until you confirm.").weak());
-    let focus = snap.session.focus.min(player.decisions.len().saturating_sub(1));
+    let focus = snap
+        .session
+        .focus
+        .min(player.decisions.len().saturating_sub(1));
     let (up, down, number) = ui.input(|i| {
-        let digit = [egui::Key::Num1, egui::Key::Num2, egui::Key::Num3, egui::Key::Num4, egui::Key::Num5, egui::Key::Num6, egui::Key::Num7, egui::Key::Num8, egui::Key::Num9]
-            .iter()
-            .position(|k| i.key_pressed(*k));
-        (i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::ArrowDown), digit)
+        let digit = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+            egui::Key::Num9,
+        ]
+        .iter()
+        .position(|k| i.key_pressed(*k));
+        (
+            i.key_pressed(egui::Key::ArrowUp),
+            i.key_pressed(egui::Key::ArrowDown),
+            digit,
+        )
     });
     if up && focus > 0 {
         intent = Some(Intent::Focus(focus - 1));
@@ -306,14 +464,26 @@ fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
     if let Some(n) = number
         && n < player.decisions[focus].options.len()
     {
-        intent = Some(Intent::Pick { side: p, decision: focus, option: n as u8 });
+        intent = Some(Intent::Pick {
+            side: p,
+            decision: focus,
+            option: n as u8,
+        });
     }
     for (d, decision) in player.decisions.iter().enumerate() {
-        let frame = egui::Frame::group(ui.style()).stroke(if d == focus { egui::Stroke::new(2.0, widgets::side_color(p)) } else { ui.style().visuals.widgets.noninteractive.bg_stroke });
+        let frame = egui::Frame::group(ui.style()).stroke(if d == focus {
+            egui::Stroke::new(2.0, widgets::side_color(p))
+        } else {
+            ui.style().visuals.widgets.noninteractive.bg_stroke
+        });
         frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
-                ui.label(RichText::new(format!("{}. {}", d + 1, decision.name)).strong().size(16.0));
+                ui.label(
+                    RichText::new(format!("{}. {}", d + 1, decision.name))
+                        .strong()
+                        .size(16.0),
+                );
                 if !decision.description.is_empty() {
                     ui.label(RichText::new(&decision.description).weak());
                 }
@@ -327,11 +497,19 @@ fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
                         Stance::Cooperate => "cooperative",
                         Stance::Defect => "defecting",
                     };
-                    ui.label(RichText::new(tag).small().color(widgets::stance_color(option.stance)));
+                    ui.label(
+                        RichText::new(tag)
+                            .small()
+                            .color(widgets::stance_color(option.stance)),
+                    );
                     r
                 });
                 if response.inner.clicked() {
-                    intent = Some(Intent::Pick { side: p, decision: d, option: o as u8 });
+                    intent = Some(Intent::Pick {
+                        side: p,
+                        decision: d,
+                        option: o as u8,
+                    });
                 }
                 if chosen {
                     if !option.description.is_empty() {
@@ -349,14 +527,31 @@ fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
         });
     }
     for &(event, answer) in &snap.session.answers[p] {
-        let Some(choice) = &snap.s.scenario.events[event as usize].choice else { continue };
+        let Some(choice) = &snap.s.scenario.events[event as usize].choice else {
+            continue;
+        };
         ui.group(|ui| {
-            ui.label(RichText::new(format!("{}: {}", snap.s.scenario.events[event as usize].title, choice.decision.name)).strong());
+            ui.label(
+                RichText::new(format!(
+                    "{}: {}",
+                    snap.s.scenario.events[event as usize].title, choice.decision.name
+                ))
+                .strong(),
+            );
             for (o, option) in choice.decision.options.iter().enumerate() {
-                if ui.selectable_label(answer == o as u8, &option.name).clicked() {
-                    intent = Some(Intent::Answer { side: p, event, option: o as u8 });
+                if ui
+                    .selectable_label(answer == o as u8, &option.name)
+                    .clicked()
+                {
+                    intent = Some(Intent::Answer {
+                        side: p,
+                        event,
+                        option: o as u8,
+                    });
                 }
-                if answer == o as u8 && let Some(q) = &option.source {
+                if answer == o as u8
+                    && let Some(q) = &option.source
+                {
                     widgets::quote(ui, q);
                 }
             }
@@ -364,7 +559,17 @@ fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
     }
     ui.add_space(8.0);
     let stance = crate::sim::rules::stance_of(&snap.s.compiled.decisions[p], draft);
-    ui.label(RichText::new(format!("In the dilemma view these orders {}.", if stance == Stance::Cooperate { "cooperate" } else { "defect" })).color(widgets::stance_color(stance)));
+    ui.label(
+        RichText::new(format!(
+            "In the dilemma view these orders {}.",
+            if stance == Stance::Cooperate {
+                "cooperate"
+            } else {
+                "defect"
+            }
+        ))
+        .color(widgets::stance_color(stance)),
+    );
     if widgets::primary(ui, "Confirm orders") {
         intent = Some(Intent::Confirm(p));
     }
@@ -377,25 +582,45 @@ fn handover(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
     ui.vertical_centered(|ui| {
         ui.add_space(80.0);
         widgets::heading(ui, &format!("{other}'s orders are sealed."));
-        ui.label(RichText::new(format!("Pass the seat to {}. Don't look at the other side's screen.", sc.players[p].name)).size(17.0));
+        ui.label(
+            RichText::new(format!(
+                "Pass the seat to {}. Don't look at the other side's screen.",
+                sc.players[p].name
+            ))
+            .size(17.0),
+        );
         ui.add_space(20.0);
-        widgets::primary(ui, &format!("I am {} — show my orders", sc.players[p].name)).then_some(Intent::TakeSeat(p))
+        widgets::primary(ui, &format!("I am {} — show my orders", sc.players[p].name))
+            .then_some(Intent::TakeSeat(p))
     })
     .inner
 }
 
 fn reveal(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let sc = &snap.s.scenario;
-    let Some(t) = snap.record.history.last() else { return None };
+    let Some(t) = snap.record.history.last() else {
+        return None;
+    };
     widgets::heading(ui, &format!("Orders revealed — {}", t.date));
     ui.columns(2, |cols| {
         for (p, player) in sc.players.iter().enumerate() {
             let ui = &mut cols[p];
-            ui.label(RichText::new(&player.name).size(18.0).strong().color(widgets::side_color(p)));
-            ui.label(RichText::new(format!("{:?}", t.stances[p])).color(widgets::stance_color(t.stances[p])).strong());
+            ui.label(
+                RichText::new(&player.name)
+                    .size(18.0)
+                    .strong()
+                    .color(widgets::side_color(p)),
+            );
+            ui.label(
+                RichText::new(format!("{:?}", t.stances[p]))
+                    .color(widgets::stance_color(t.stances[p]))
+                    .strong(),
+            );
             for d in &player.decisions {
                 let chosen = t.orders[p].get(&d.id);
-                let name = chosen.and_then(|o| d.options.iter().find(|x| &x.id == o)).map_or("?", |o| o.name.as_str());
+                let name = chosen
+                    .and_then(|o| d.options.iter().find(|x| &x.id == o))
+                    .map_or("?", |o| o.name.as_str());
                 ui.label(format!("{}: {name}", d.name));
             }
         }
@@ -408,10 +633,20 @@ fn reveal(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
             let (truth, seen) = (t.orders[1 - p].get(&d.id), t.perceived[p].get(&d.id));
             if truth != seen {
                 any = true;
-                let name = |o: Option<&String>| o.and_then(|o| d.options.iter().find(|x| &x.id == o)).map_or("?".to_string(), |o| o.name.clone());
+                let name = |o: Option<&String>| {
+                    o.and_then(|o| d.options.iter().find(|x| &x.id == o))
+                        .map_or("?".to_string(), |o| o.name.clone())
+                };
                 ui.label(
-                    RichText::new(format!("{} believes {}'s {} was “{}” — it was “{}”.", player.name, other.name, d.name.to_lowercase(), name(seen), name(truth)))
-                        .color(widgets::DEFECT),
+                    RichText::new(format!(
+                        "{} believes {}'s {} was “{}” — it was “{}”.",
+                        player.name,
+                        other.name,
+                        d.name.to_lowercase(),
+                        name(seen),
+                        name(truth)
+                    ))
+                    .color(widgets::DEFECT),
                 );
             }
         }
@@ -429,7 +664,9 @@ fn reveal(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
 
 fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let sc = &snap.s.scenario;
-    let Some(t) = snap.record.history.last() else { return None };
+    let Some(t) = snap.record.history.last() else {
+        return None;
+    };
     widgets::heading(ui, &format!("Report — {}", t.date));
     for id in &t.events {
         if let Some(e) = sc.events.iter().find(|e| &e.id == id) {
@@ -448,7 +685,8 @@ fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     charts::metrics(ui, snap.s, snap.record, 180.0);
     ui.add_space(10.0);
     let last = snap.m.outcome.is_some();
-    widgets::primary(ui, if last { "See the debrief" } else { "Next turn" }).then_some(Intent::NextTurn)
+    widgets::primary(ui, if last { "See the debrief" } else { "Next turn" })
+        .then_some(Intent::NextTurn)
 }
 
 /// Turns an intent into changes to the session and messages to the engine.
@@ -462,7 +700,9 @@ fn apply(
     next: &mut NextState<Screen>,
     commands: &mut Commands,
 ) {
-    let Some(entity) = session.match_entity else { return };
+    let Some(entity) = session.match_entity else {
+        return;
+    };
     let humans = session.humans();
     match intent {
         Intent::ToOrders => {
@@ -472,20 +712,34 @@ fn apply(
                 None => View::Waiting,
             };
         }
-        Intent::Pick { side, decision, option } => {
+        Intent::Pick {
+            side,
+            decision,
+            option,
+        } => {
             if let Some(slot) = session.drafts[side].get_mut(decision) {
                 *slot = option;
             }
             session.focus = decision;
         }
-        Intent::Answer { side, event, option } => {
+        Intent::Answer {
+            side,
+            event,
+            option,
+        } => {
             if let Some(a) = session.answers[side].iter_mut().find(|(e, _)| *e == event) {
                 a.1 = option;
             }
         }
         Intent::Focus(d) => session.focus = d,
         Intent::Confirm(p) => {
-            orders.write(SubmitOrders { side: m.players[p], orders: Orders { choices: session.drafts[p].clone(), answers: session.answers[p].clone() } });
+            orders.write(SubmitOrders {
+                side: m.players[p],
+                orders: Orders {
+                    choices: session.drafts[p].clone(),
+                    answers: session.answers[p].clone(),
+                },
+            });
             session.confirmed[p] = true;
             session.focus = 0;
             session.view = match humans.iter().find(|&&h| !session.confirmed[h]) {
@@ -510,20 +764,36 @@ fn apply(
 
 /// Saves asked for from the pause menu, and record exports from the debrief.
 fn save_requests(world: &mut World) {
-    let requests: Vec<SaveRequest> = world.resource_mut::<Messages<SaveRequest>>().drain().collect();
-    let export = world.resource_mut::<Messages<ExportRecord>>().drain().count() > 0;
+    let requests: Vec<SaveRequest> = world
+        .resource_mut::<Messages<SaveRequest>>()
+        .drain()
+        .collect();
+    let export = world
+        .resource_mut::<Messages<ExportRecord>>()
+        .drain()
+        .count()
+        > 0;
     if requests.is_empty() && !export {
         return;
     }
-    let Some(save) = session::snapshot(world) else { return };
+    let Some(save) = session::snapshot(world) else {
+        return;
+    };
     for SaveRequest(path) in requests {
         if let Err(e) = session::write_save(&save, &path) {
             world.resource_mut::<MenuState>().message = Some(format!("Could not save: {e}"));
         }
     }
     if export {
-        let path = super::settings::home().join("records").join(format!("{}-seed{}-{}.ron", save.record.scenario, save.record.seed, std::process::id()));
-        let result = std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(|e| e.to_string()).and_then(|_| save.record.write(&path).map_err(|e| e.to_string()));
+        let path = super::settings::home().join("records").join(format!(
+            "{}-seed{}-{}.ron",
+            save.record.scenario,
+            save.record.seed,
+            std::process::id()
+        ));
+        let result = std::fs::create_dir_all(path.parent().unwrap_or(&path))
+            .map_err(|e| e.to_string())
+            .and_then(|_| save.record.write(&path).map_err(|e| e.to_string()));
         let notice = match result {
             Ok(()) => format!("Game record saved to {}", path.display()),
             Err(e) => format!("Could not save the record: {e}"),
@@ -534,7 +804,9 @@ fn save_requests(world: &mut World) {
 
 /// After each resolved turn, the game saves itself for Continue.
 fn autosave(world: &mut World, mut saved_turns: Local<usize>) {
-    let Some(save) = session::snapshot(world) else { return };
+    let Some(save) = session::snapshot(world) else {
+        return;
+    };
     let turns = save.record.history.len();
     if turns == *saved_turns {
         return;

@@ -20,22 +20,46 @@ fn holder_color(h: Holder) -> Color32 {
 /// Who holds a place now: an enemy stronghold falls once the pressure metric has
 /// moved past its `falls_at` level from where it started.
 pub fn holder_now(map: &Map, snap: &Snapshot, l: &crate::scenario::schema::Location) -> Holder {
-    let (Some(metric), Some(level)) = (&map.pressure_metric, l.falls_at) else { return l.held_by };
-    let (Some(now), Some(start)) = (snap.now(metric), snap.s.scenario.metrics.iter().find(|m| &m.id == metric).map(|m| m.initial)) else {
+    let (Some(metric), Some(level)) = (&map.pressure_metric, l.falls_at) else {
         return l.held_by;
     };
-    let fallen = if start >= level { now <= level } else { now >= level };
-    if fallen && l.held_by == Holder::Enemy { Holder::Contested } else { l.held_by }
+    let (Some(now), Some(start)) = (
+        snap.now(metric),
+        snap.s
+            .scenario
+            .metrics
+            .iter()
+            .find(|m| &m.id == metric)
+            .map(|m| m.initial),
+    ) else {
+        return l.held_by;
+    };
+    let fallen = if start >= level {
+        now <= level
+    } else {
+        now >= level
+    };
+    if fallen && l.held_by == Holder::Enemy {
+        Holder::Contested
+    } else {
+        l.held_by
+    }
 }
 
 /// Strikes of the last resolved turn: (location id, side, warned).
 fn strikes<'a>(snap: &'a Snapshot) -> Vec<(&'a str, usize, bool)> {
-    let Some(t) = snap.record.history.last() else { return Vec::new() };
+    let Some(t) = snap.record.history.last() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (p, player) in snap.s.scenario.players.iter().enumerate() {
         for d in &player.decisions {
-            let Some(chosen) = t.orders.get(p).and_then(|o| o.get(&d.id)) else { continue };
-            let Some(option) = d.options.iter().find(|o| &o.id == chosen) else { continue };
+            let Some(chosen) = t.orders.get(p).and_then(|o| o.get(&d.id)) else {
+                continue;
+            };
+            let Some(option) = d.options.iter().find(|o| &o.id == chosen) else {
+                continue;
+            };
             if let Some(strike) = &option.strikes {
                 out.extend(strike.at.iter().map(|at| (at.as_str(), p, strike.warned)));
             }
@@ -52,13 +76,25 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
     let width = ui.available_width();
     let (response, painter) = ui.allocate_painter(vec2(width, width * 0.8), egui::Sense::hover());
     let rect = response.rect;
-    let at = |x: f32, y: f32| -> Pos2 { pos2(rect.left() + x * rect.width(), rect.top() + y * rect.height()) };
+    let at = |x: f32, y: f32| -> Pos2 {
+        pos2(
+            rect.left() + x * rect.width(),
+            rect.top() + y * rect.height(),
+        )
+    };
     painter.rect_filled(rect, 4.0, Color32::from_rgb(58, 54, 44));
     if let Some(harm) = &map.harm_metric
-        && let (Some(v), Some(m)) = (snap.now(harm), snap.s.scenario.metrics.iter().find(|m| &m.id == harm))
+        && let (Some(v), Some(m)) = (
+            snap.now(harm),
+            snap.s.scenario.metrics.iter().find(|m| &m.id == harm),
+        )
     {
         let frac = ((v - m.min) / (m.max - m.min).max(1e-9)).clamp(0.0, 1.0) as f32;
-        painter.rect_filled(rect, 4.0, Color32::from_rgba_unmultiplied(200, 30, 30, (frac * 110.0) as u8));
+        painter.rect_filled(
+            rect,
+            4.0,
+            Color32::from_rgba_unmultiplied(200, 30, 30, (frac * 110.0) as u8),
+        );
     }
     for line in &map.lines {
         let points: Vec<Pos2> = line.points.iter().map(|&(x, y)| at(x, y)).collect();
@@ -69,7 +105,13 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
             painter.add(egui::Shape::line(points.clone(), stroke));
         }
         if let Some(mid) = points.get(points.len() / 2) {
-            painter.text(*mid + vec2(4.0, -4.0), egui::Align2::LEFT_BOTTOM, &line.name, egui::FontId::proportional(10.0), Color32::from_gray(150));
+            painter.text(
+                *mid + vec2(4.0, -4.0),
+                egui::Align2::LEFT_BOTTOM,
+                &line.name,
+                egui::FontId::proportional(10.0),
+                Color32::from_gray(150),
+            );
         }
     }
     let strikes = strikes(snap);
@@ -77,18 +119,36 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
     for l in &map.locations {
         let p = at(l.x, l.y);
         let holder = holder_now(map, snap, l);
-        painter.circle(p, 6.0, holder_color(holder), Stroke::new(1.0, Color32::WHITE));
-        painter.text(p + vec2(8.0, 0.0), egui::Align2::LEFT_CENTER, &l.name, egui::FontId::proportional(12.0), Color32::WHITE);
+        painter.circle(
+            p,
+            6.0,
+            holder_color(holder),
+            Stroke::new(1.0, Color32::WHITE),
+        );
+        painter.text(
+            p + vec2(8.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            &l.name,
+            egui::FontId::proportional(12.0),
+            Color32::WHITE,
+        );
         for (i, (_, side, warned)) in strikes.iter().filter(|(at, _, _)| *at == l.id).enumerate() {
             let c = p + vec2(-10.0 + 20.0 * *side as f32, -12.0 - 4.0 * i as f32);
             if *warned {
                 // Leaflets first: a ring and a small sheet of paper.
                 painter.circle_stroke(c, 7.0, Stroke::new(2.0, widgets::side_color(*side)));
-                painter.rect_filled(Rect::from_center_size(c, vec2(5.0, 6.0)), 0.0, Color32::WHITE);
+                painter.rect_filled(
+                    Rect::from_center_size(c, vec2(5.0, 6.0)),
+                    0.0,
+                    Color32::WHITE,
+                );
             } else {
                 for k in 0..8 {
                     let a = k as f32 * std::f32::consts::TAU / 8.0;
-                    painter.line_segment([c, c + vec2(a.cos(), a.sin()) * 8.0], Stroke::new(2.0, Color32::from_rgb(255, 140, 40)));
+                    painter.line_segment(
+                        [c, c + vec2(a.cos(), a.sin()) * 8.0],
+                        Stroke::new(2.0, Color32::from_rgb(255, 140, 40)),
+                    );
                 }
                 painter.circle_filled(c, 3.5, widgets::side_color(*side));
             }
@@ -98,9 +158,18 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
         }
     }
     let legend = "● held: black ISIS, red government, green opposition, gold contested   ◎ warned strike   ✺ unwarned strike";
-    painter.text(rect.left_bottom() + vec2(4.0, -4.0), egui::Align2::LEFT_BOTTOM, legend, egui::FontId::proportional(9.5), Color32::from_gray(210));
+    painter.text(
+        rect.left_bottom() + vec2(4.0, -4.0),
+        egui::Align2::LEFT_BOTTOM,
+        legend,
+        egui::FontId::proportional(9.5),
+        Color32::from_gray(210),
+    );
     if let Some((l, holder)) = hovered {
         let n = strikes.iter().filter(|(at, _, _)| *at == l.id).count();
-        response.on_hover_text(format!("{} — held by {holder:?}; {n} strike(s) last turn", l.name));
+        response.on_hover_text(format!(
+            "{} — held by {holder:?}; {n} strike(s) last turn",
+            l.name
+        ));
     }
 }

@@ -36,7 +36,14 @@ pub enum Page {
 pub fn plugin(app: &mut App) {
     app.init_resource::<MenuState>()
         .add_message::<SaveRequest>()
-        .add_systems(EguiPrimaryContextPass, (main_menu.run_if(in_state(Screen::Menu)), pause_menu.run_if(in_state(Screen::Game))).in_set(MenuSystems))
+        .add_systems(
+            EguiPrimaryContextPass,
+            (
+                main_menu.run_if(in_state(Screen::Menu)),
+                pause_menu.run_if(in_state(Screen::Game)),
+            )
+                .in_set(MenuSystems),
+        )
         .add_systems(Update, toggle_pause.run_if(in_state(Screen::Game)));
 }
 
@@ -74,7 +81,9 @@ fn main_menu(
         ui.vertical_centered(|ui| {
             ui.add_space(50.0);
             ui.label(RichText::new("COMMON ENEMY").size(44.0).strong());
-            ui.label(RichText::new("The United States, Russia and ISIS — Syria, autumn 2015").size(18.0));
+            ui.label(
+                RichText::new("The United States, Russia and ISIS — Syria, autumn 2015").size(18.0),
+            );
             widgets::quote(ui, "Should The U.S. And Russia Be Allies Against ISIS?");
             ui.add_space(30.0);
             intent = match menu.page {
@@ -108,7 +117,11 @@ fn main_menu(
 }
 
 fn big(ui: &mut egui::Ui, text: &str, enabled: bool) -> bool {
-    ui.add_enabled(enabled, egui::Button::new(RichText::new(text).size(20.0)).min_size(egui::vec2(260.0, 40.0))).clicked()
+    ui.add_enabled(
+        enabled,
+        egui::Button::new(RichText::new(text).size(20.0)).min_size(egui::vec2(260.0, 40.0)),
+    )
+    .clicked()
 }
 
 fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
@@ -139,14 +152,19 @@ fn load_page(ui: &mut egui::Ui) -> Option<Intent> {
     if saves.is_empty() {
         ui.label("No saved games yet.");
     }
-    egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-        for path in saves {
-            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            if ui.button(RichText::new(name).size(17.0)).clicked() {
-                intent = Some(Intent::Resume(path));
+    egui::ScrollArea::vertical()
+        .max_height(320.0)
+        .show(ui, |ui| {
+            for path in saves {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if ui.button(RichText::new(name).size(17.0)).clicked() {
+                    intent = Some(Intent::Resume(path));
+                }
             }
-        }
-    });
+        });
     ui.add_space(10.0);
     if ui.button("Back").clicked() {
         intent = Some(Intent::Page(Page::Main));
@@ -166,7 +184,9 @@ fn settings_page(ui: &mut egui::Ui, settings: &mut Settings) -> Option<Intent> {
         settings.save();
     }
     ui.add_space(10.0);
-    ui.button("Back").clicked().then_some(Intent::Page(Page::Main))
+    ui.button("Back")
+        .clicked()
+        .then_some(Intent::Page(Page::Main))
 }
 
 fn pause_menu(
@@ -184,53 +204,64 @@ fn pause_menu(
     }
     let ctx = contexts.ctx_mut()?;
     let mut intent = None;
-    egui::Window::new("Paused").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
-        ui.set_min_width(280.0);
-        intent = match menu.page {
-            Page::Main => {
-                let mut i = None;
-                if big(ui, "Resume", true) {
-                    i = Some(Intent::Close);
+    egui::Window::new("Paused")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.set_min_width(280.0);
+            intent = match menu.page {
+                Page::Main => {
+                    let mut i = None;
+                    if big(ui, "Resume", true) {
+                        i = Some(Intent::Close);
+                    }
+                    if big(ui, "Save", true) {
+                        i = Some(Intent::Page(Page::Save));
+                    }
+                    if big(ui, "Load", true) {
+                        i = Some(Intent::Page(Page::Load));
+                    }
+                    if big(ui, "Settings", true) {
+                        i = Some(Intent::Page(Page::Settings));
+                    }
+                    if big(ui, "Main menu", true) {
+                        i = Some(Intent::MainMenu);
+                    }
+                    if big(ui, "Quit", true) {
+                        i = Some(Intent::Quit);
+                    }
+                    i
                 }
-                if big(ui, "Save", true) {
-                    i = Some(Intent::Page(Page::Save));
+                Page::Save => {
+                    ui.label("Name this save:");
+                    let edit = ui.text_edit_singleline(&mut menu.save_name);
+                    edit.request_focus();
+                    let name: String = menu
+                        .save_name
+                        .chars()
+                        .filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    let go = ui
+                        .add_enabled(!name.is_empty(), egui::Button::new("Save"))
+                        .clicked()
+                        || (!name.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+                    let back = ui.button("Back").clicked();
+                    if go {
+                        Some(Intent::Save(name))
+                    } else if back {
+                        Some(Intent::Page(Page::Main))
+                    } else {
+                        None
+                    }
                 }
-                if big(ui, "Load", true) {
-                    i = Some(Intent::Page(Page::Load));
-                }
-                if big(ui, "Settings", true) {
-                    i = Some(Intent::Page(Page::Settings));
-                }
-                if big(ui, "Main menu", true) {
-                    i = Some(Intent::MainMenu);
-                }
-                if big(ui, "Quit", true) {
-                    i = Some(Intent::Quit);
-                }
-                i
+                Page::Load => load_page(ui),
+                Page::Settings => settings_page(ui, &mut settings),
+            };
+            if let Some(m) = &menu.message {
+                ui.label(m);
             }
-            Page::Save => {
-                ui.label("Name this save:");
-                let edit = ui.text_edit_singleline(&mut menu.save_name);
-                edit.request_focus();
-                let name: String = menu.save_name.chars().filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
-                let go = ui.add_enabled(!name.is_empty(), egui::Button::new("Save")).clicked() || (!name.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
-                let back = ui.button("Back").clicked();
-                if go {
-                    Some(Intent::Save(name))
-                } else if back {
-                    Some(Intent::Page(Page::Main))
-                } else {
-                    None
-                }
-            }
-            Page::Load => load_page(ui),
-            Page::Settings => settings_page(ui, &mut settings),
-        };
-        if let Some(m) = &menu.message {
-            ui.label(m);
-        }
-    });
+        });
     match intent {
         Some(Intent::Close) => menu.paused = false,
         Some(Intent::Page(p)) => menu.page = p,
@@ -269,7 +300,9 @@ pub fn despawn_game(world: &mut World) {
     if let Some(session) = world.remove_resource::<Session>()
         && let Some(m) = session.match_entity
     {
-        let sides = world.get::<crate::sim::components::Match>(m).map(|m| m.players);
+        let sides = world
+            .get::<crate::sim::components::Match>(m)
+            .map(|m| m.players);
         for e in sides.into_iter().flatten().chain([m]) {
             world.despawn(e);
         }

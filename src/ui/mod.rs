@@ -54,7 +54,10 @@ pub fn run(launch: Launch) -> AppExit {
                 }),
                 ..default()
             })
-            .set(AssetPlugin { file_path: "assets".into(), ..default() }),
+            .set(AssetPlugin {
+                file_path: "assets".into(),
+                ..default()
+            }),
     )
     .add_plugins(EguiPlugin::default())
     // A turn-based game redraws only on input: near-zero CPU when idle.
@@ -63,11 +66,20 @@ pub fn run(launch: Launch) -> AppExit {
     .insert_resource(settings::Settings::load())
     .init_state::<Screen>()
     .add_plugins((crate::sim::plugin, crate::scenario::plugin))
-    .add_plugins((menu::plugin, setup::plugin, game::plugin, reload::plugin, autoplay::plugin))
+    .add_plugins((
+        menu::plugin,
+        setup::plugin,
+        game::plugin,
+        reload::plugin,
+        autoplay::plugin,
+    ))
     .add_systems(Startup, spawn_camera)
     .add_systems(Update, set_icon)
     .add_systems(Update, run_turns.run_if(in_state(Screen::Game)))
-    .add_systems(EguiPrimaryContextPass, apply_ui_scale.before(menu::MenuSystems));
+    .add_systems(
+        EguiPrimaryContextPass,
+        apply_ui_scale.before(menu::MenuSystems),
+    );
     let straight_in = launch.scenario.is_some() || launch.autoplay.is_some();
     if let Some(cfg) = launch.autoplay.clone() {
         autoplay::install(&mut app, cfg);
@@ -110,7 +122,9 @@ fn set_icon(_: bevy::ecs::system::NonSendMarker, mut done: Local<bool>) {
             rgba.extend_from_slice(&px);
         }
     }
-    let Ok(icon) = winit::window::Icon::from_rgba(rgba, SIZE, SIZE) else { return };
+    let Ok(icon) = winit::window::Icon::from_rgba(rgba, SIZE, SIZE) else {
+        return;
+    };
     bevy::winit::WINIT_WINDOWS.with_borrow(|windows| {
         for window in windows.windows.values() {
             window.set_window_icon(Some(icon.clone()));
@@ -134,14 +148,24 @@ fn apply_ui_scale(mut contexts: EguiContexts, settings: Res<settings::Settings>)
 }
 
 /// Starts a new game of `setup` and goes to the game screen.
-pub fn start_game(commands: &mut Commands, assets: &AssetServer, next: &mut NextState<Screen>, setup: Setup) {
+pub fn start_game(
+    commands: &mut Commands,
+    assets: &AssetServer,
+    next: &mut NextState<Screen>,
+    setup: Setup,
+) {
     let handle = assets.load(format!("scenarios://{}", setup.scenario));
     commands.insert_resource(Session::new(setup, handle));
     next.set(Screen::Game);
 }
 
 /// Resumes a save: the scenario loads, then the record replays.
-pub fn resume_game(commands: &mut Commands, assets: &AssetServer, next: &mut NextState<Screen>, save: session::SaveFile) {
+pub fn resume_game(
+    commands: &mut Commands,
+    assets: &AssetServer,
+    next: &mut NextState<Screen>,
+    save: session::SaveFile,
+) {
     let handle = assets.load(format!("scenarios://{}", save.setup.scenario));
     let mut session = Session::new(save.setup.clone(), handle);
     session.resume = Some(save);
@@ -149,15 +173,26 @@ pub fn resume_game(commands: &mut Commands, assets: &AssetServer, next: &mut Nex
     next.set(Screen::Game);
 }
 
-fn start_from_launch(mut commands: Commands, assets: Res<AssetServer>, mut next: ResMut<NextState<Screen>>, launch: Res<LaunchRequest>) {
+fn start_from_launch(
+    mut commands: Commands,
+    assets: Res<AssetServer>,
+    mut next: ResMut<NextState<Screen>>,
+    launch: Res<LaunchRequest>,
+) {
     let l = &launch.0;
     // Autoplay seats a "human" hand at both sides: it fills the orders screens itself.
     let seats = match &l.autoplay {
         Some(_) => [Seat::Human, Seat::Human],
-        None => l.seats.clone().unwrap_or([Seat::Human, Seat::Ai("ai_normal".into())]),
+        None => l
+            .seats
+            .clone()
+            .unwrap_or([Seat::Human, Seat::Ai("ai_normal".into())]),
     };
     let setup = Setup {
-        scenario: l.scenario.clone().unwrap_or_else(|| "syria_2015.ron".into()),
+        scenario: l
+            .scenario
+            .clone()
+            .unwrap_or_else(|| "syria_2015.ron".into()),
         seats,
         seed: l.seed.unwrap_or(1),
         noise: l.noise,

@@ -16,15 +16,26 @@ use std::sync::Arc;
 pub struct ReloadErrors(pub Vec<String>);
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<ReloadErrors>().add_systems(Update, (apply_reloads, report_failures).run_if(in_state(Screen::Game)));
+    app.init_resource::<ReloadErrors>().add_systems(
+        Update,
+        (apply_reloads, report_failures).run_if(in_state(Screen::Game)),
+    );
 }
 
 /// Whether a new version can replace the old one mid-game: the shape of orders and
 /// state (players, decisions, options, metrics, events) must stay the same.
 pub fn compatible(old: &LoadedScenario, new: &LoadedScenario) -> bool {
     let (a, b) = (&old.compiled, &new.compiled);
-    let decisions = |c: &crate::scenario::Compiled| c.decisions.iter().map(|ds| ds.iter().map(|d| d.options.len()).collect::<Vec<_>>()).collect::<Vec<_>>();
-    a.shared.len() == b.shared.len() && a.per_player.len() == b.per_player.len() && a.events.len() == b.events.len() && decisions(a) == decisions(b)
+    let decisions = |c: &crate::scenario::Compiled| {
+        c.decisions
+            .iter()
+            .map(|ds| ds.iter().map(|d| d.options.len()).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    a.shared.len() == b.shared.len()
+        && a.per_player.len() == b.per_player.len()
+        && a.events.len() == b.events.len()
+        && decisions(a) == decisions(b)
 }
 
 fn apply_reloads(
@@ -36,11 +47,15 @@ fn apply_reloads(
 ) {
     let Some(mut session) = session else { return };
     for event in events.read() {
-        let AssetEvent::Modified { id } = event else { continue };
+        let AssetEvent::Modified { id } = event else {
+            continue;
+        };
         if *id != session.handle.id() {
             continue;
         }
-        let (Some(new), Some(old)) = (assets.get(*id), session.scenario.clone()) else { continue };
+        let (Some(new), Some(old)) = (assets.get(*id), session.scenario.clone()) else {
+            continue;
+        };
         if !compatible(&old, new) {
             errors.0 = vec![format!(
                 "{}: the edit changes the scenario's players, decisions, options, metrics or events; it applies to new games. This game goes on with the version it started with.",
@@ -59,7 +74,11 @@ fn apply_reloads(
     }
 }
 
-fn report_failures(mut failures: MessageReader<AssetLoadFailedEvent<LoadedScenario>>, session: Option<Res<Session>>, mut errors: ResMut<ReloadErrors>) {
+fn report_failures(
+    mut failures: MessageReader<AssetLoadFailedEvent<LoadedScenario>>,
+    session: Option<Res<Session>>,
+    mut errors: ResMut<ReloadErrors>,
+) {
     let Some(session) = session else { return };
     for failure in failures.read() {
         if failure.id != session.handle.id() {
@@ -68,7 +87,11 @@ fn report_failures(mut failures: MessageReader<AssetLoadFailedEvent<LoadedScenar
         // Re-read the file for structured diagnostics; the loader's error is flattened text.
         let path = std::path::Path::new("scenarios").join(&session.setup.scenario);
         errors.0 = match crate::scenario::load(&path) {
-            Err(diagnostics) => diagnostics.iter().filter(|d| d.is_error()).map(|d| d.headline()).collect(),
+            Err(diagnostics) => diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.headline())
+                .collect(),
             Ok(_) => vec![failure.error.to_string()],
         };
         warn!("scenario reload failed; keeping the last good version");
@@ -77,10 +100,18 @@ fn report_failures(mut failures: MessageReader<AssetLoadFailedEvent<LoadedScenar
 
 /// The error panel: shown while the scenario file has problems.
 pub fn error_panel(ui: &mut Ui, errors: &[String]) {
-    ui.label(RichText::new("The scenario file has problems — the game goes on with the last good version.").strong().color(super::widgets::DEFECT));
-    egui::ScrollArea::vertical().max_height(110.0).show(ui, |ui| {
-        for e in errors {
-            ui.label(RichText::new(e).monospace());
-        }
-    });
+    ui.label(
+        RichText::new(
+            "The scenario file has problems — the game goes on with the last good version.",
+        )
+        .strong()
+        .color(super::widgets::DEFECT),
+    );
+    egui::ScrollArea::vertical()
+        .max_height(110.0)
+        .show(ui, |ui| {
+            for e in errors {
+                ui.label(RichText::new(e).monospace());
+            }
+        });
 }

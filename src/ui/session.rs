@@ -41,7 +41,9 @@ impl Seat {
         match self {
             Seat::Human => Controller::External,
             // Checked when the seat was chosen; a file that vanished since plays tit-for-tat.
-            Seat::Ai(s) => Spec::parse(s).unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat)).controller(),
+            Seat::Ai(s) => Spec::parse(s)
+                .unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat))
+                .controller(),
         }
     }
 }
@@ -123,17 +125,27 @@ impl Session {
     }
 
     pub fn humans(&self) -> Vec<usize> {
-        (0..2).filter(|&p| self.setup.seats[p] == Seat::Human).collect()
+        (0..2)
+            .filter(|&p| self.setup.seats[p] == Seat::Human)
+            .collect()
     }
 }
 
 /// Spawns the session's match (replaying a save if there is one) once its scenario has loaded.
 pub fn start_when_loaded(world: &mut World) {
-    let Some(session) = world.get_resource::<Session>() else { return };
+    let Some(session) = world.get_resource::<Session>() else {
+        return;
+    };
     if session.match_entity.is_some() {
         return;
     }
-    let Some(scenario) = world.resource::<Assets<LoadedScenario>>().get(&session.handle).cloned() else { return };
+    let Some(scenario) = world
+        .resource::<Assets<LoadedScenario>>()
+        .get(&session.handle)
+        .cloned()
+    else {
+        return;
+    };
     let scenario = Arc::new(scenario);
     let setup = session.setup.clone();
     let resume = session.resume.clone();
@@ -171,7 +183,11 @@ fn new_match(world: &mut World, scenario: Arc<LoadedScenario>, setup: &Setup) ->
 
 /// Replays a save's orders through the turn systems, then hands the sides to
 /// their players. Refuses a save whose scenario changed since.
-fn resume_game(world: &mut World, scenario: Arc<LoadedScenario>, save: &SaveFile) -> Result<Entity, String> {
+fn resume_game(
+    world: &mut World,
+    scenario: Arc<LoadedScenario>,
+    save: &SaveFile,
+) -> Result<Entity, String> {
     if save.record.scenario_hash != scenario.hash_hex() {
         return Err(format!(
             "This save was made with a different version of {} (hash {} then, {} now); it cannot be resumed exactly.",
@@ -193,18 +209,29 @@ fn resume_game(world: &mut World, scenario: Arc<LoadedScenario>, save: &SaveFile
             record_as: Some(save.setup.seats.clone().map(|s| s.label())),
         },
     );
-    let sides = world.get::<Match>(entity).map(|m| m.players).ok_or("the match did not spawn")?;
+    let sides = world
+        .get::<Match>(entity)
+        .map(|m| m.players)
+        .ok_or("the match did not spawn")?;
     for (i, turn) in save.record.history.iter().enumerate() {
         for (p, &side) in sides.iter().enumerate() {
-            let orders = crate::sim::runner::orders_from_names(&scenario, p, turn).map_err(|e| format!("the save cannot be replayed: {e}"))?;
+            let orders = crate::sim::runner::orders_from_names(&scenario, p, turn)
+                .map_err(|e| format!("the save cannot be replayed: {e}"))?;
             world.write_message(SubmitOrders { side, orders });
         }
         world.run_schedule(TurnSchedule);
         world.resource_mut::<Messages<SubmitOrders>>().update();
-        let replayed = world.get::<Recorder>(entity).and_then(|r| r.0.history.get(i).cloned());
+        let replayed = world
+            .get::<Recorder>(entity)
+            .and_then(|r| r.0.history.get(i).cloned());
         match replayed {
             Some(t) if first_difference(turn, &t).is_none() => {}
-            _ => return Err(format!("the save does not replay at turn {}: it is corrupt or from another version", turn.turn)),
+            _ => {
+                return Err(format!(
+                    "the save does not replay at turn {}: it is corrupt or from another version",
+                    turn.turn
+                ));
+            }
         }
     }
     for (p, &side) in sides.iter().enumerate() {
@@ -222,26 +249,41 @@ fn resume_game(world: &mut World, scenario: Arc<LoadedScenario>, save: &SaveFile
 pub fn snapshot(world: &World) -> Option<SaveFile> {
     let session = world.get_resource::<Session>()?;
     let record = world.get::<Recorder>(session.match_entity?)?.0.clone();
-    Some(SaveFile { format: SAVE_FORMAT, setup: session.setup.clone(), record })
+    Some(SaveFile {
+        format: SAVE_FORMAT,
+        setup: session.setup.clone(),
+        record,
+    })
 }
 
 pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
-    let text = ron::ser::to_string_pretty(save, ron::ser::PrettyConfig::default()).map_err(|e| e.to_string())?;
+    let text = ron::ser::to_string_pretty(save, ron::ser::PrettyConfig::default())
+        .map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    crate::sim::record::write_atomically(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    crate::sim::record::write_atomically(path, text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Reads a save from an untrusted file: a clear message for anything wrong.
 pub fn read_save(path: &Path) -> Result<SaveFile, String> {
     let bytes = crate::ronfile::read(path).map_err(|d| d.to_string())?;
-    let (save, _) = crate::ronfile::parse::<SaveFile>(&path.display().to_string(), &bytes).map_err(|d| d.to_string())?;
+    let (save, _) = crate::ronfile::parse::<SaveFile>(&path.display().to_string(), &bytes)
+        .map_err(|d| d.to_string())?;
     if save.format != SAVE_FORMAT {
-        return Err(format!("{}: save format {} is not supported by this version (it reads {SAVE_FORMAT})", path.display(), save.format));
+        return Err(format!(
+            "{}: save format {} is not supported by this version (it reads {SAVE_FORMAT})",
+            path.display(),
+            save.format
+        ));
     }
     if save.setup.scenario.contains(['/', '\\']) || !save.setup.scenario.ends_with(".ron") {
-        return Err(format!("{}: the save names an unusable scenario file \"{}\"", path.display(), save.setup.scenario));
+        return Err(format!(
+            "{}: the save names an unusable scenario file \"{}\"",
+            path.display(),
+            save.setup.scenario
+        ));
     }
     Ok(save)
 }
@@ -253,12 +295,21 @@ pub fn autosave_path() -> PathBuf {
 
 /// Saves the player made, newest first.
 pub fn list_saves() -> Vec<PathBuf> {
-    let Ok(dir) = std::fs::read_dir(super::settings::saves_dir()) else { return Vec::new() };
+    let Ok(dir) = std::fs::read_dir(super::settings::saves_dir()) else {
+        return Vec::new();
+    };
     let mut saves: Vec<(std::time::SystemTime, PathBuf)> = dir
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .map(|p| (std::fs::metadata(&p).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), p))
+        .map(|p| {
+            (
+                std::fs::metadata(&p)
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                p,
+            )
+        })
         .collect();
     saves.sort_by(|a, b| b.0.cmp(&a.0));
     saves.into_iter().map(|(_, p)| p).collect()

@@ -17,7 +17,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { ui_scale: 1.0, default_noise: None }
+        Settings {
+            ui_scale: 1.0,
+            default_noise: None,
+        }
     }
 }
 
@@ -45,7 +48,9 @@ impl Settings {
     /// The saved settings; defaults when there are none or they cannot be read.
     pub fn load() -> Settings {
         let path = settings_path();
-        let Ok(bytes) = crate::ronfile::read(&path) else { return Settings::default() };
+        let Ok(bytes) = crate::ronfile::read(&path) else {
+            return Settings::default();
+        };
         match crate::ronfile::parse::<Settings>(&path.display().to_string(), &bytes) {
             Ok((s, _)) => s.sanitized(),
             Err(d) => {
@@ -65,8 +70,10 @@ impl Settings {
 
     pub fn save(&self) {
         let path = settings_path();
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).unwrap_or_default();
-        let result = std::fs::create_dir_all(home()).and_then(|_| crate::sim::record::write_atomically(&path, text.as_bytes()));
+        let text =
+            ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).unwrap_or_default();
+        let result = std::fs::create_dir_all(home())
+            .and_then(|_| crate::sim::record::write_atomically(&path, text.as_bytes()));
         if let Err(e) = result {
             warn!("{}: cannot save settings: {e}", path.display());
         }

@@ -12,7 +12,12 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 pub fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Setup), scan_scenarios)
-        .add_systems(EguiPrimaryContextPass, setup_screen.run_if(in_state(Screen::Setup)).after(super::menu::MenuSystems));
+        .add_systems(
+            EguiPrimaryContextPass,
+            setup_screen
+                .run_if(in_state(Screen::Setup))
+                .after(super::menu::MenuSystems),
+        );
 }
 
 /// The scenarios on disk, each valid one with its data, each broken one with its first error.
@@ -34,10 +39,17 @@ pub struct SeatChoice {
 
 /// Every choice of AI opponent: the scenario-aware AI first, then the classics and RON files.
 pub fn strategy_choices() -> Vec<String> {
-    let mut out: Vec<String> = crate::strategy::planner::Difficulty::ALL.iter().map(|d| d.id().to_string()).collect();
+    let mut out: Vec<String> = crate::strategy::planner::Difficulty::ALL
+        .iter()
+        .map(|d| d.id().to_string())
+        .collect();
     out.extend(crate::strategy::builtin_ids().into_iter().map(String::from));
     if let Ok(dir) = std::fs::read_dir("strategies") {
-        let mut files: Vec<String> = dir.filter_map(|e| e.ok()).map(|e| e.path().display().to_string()).filter(|p| p.ends_with(".ron")).collect();
+        let mut files: Vec<String> = dir
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().display().to_string())
+            .filter(|p| p.ends_with(".ron"))
+            .collect();
         files.sort();
         out.extend(files);
     }
@@ -47,11 +59,19 @@ pub fn strategy_choices() -> Vec<String> {
 fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
     let mut entries = Vec::new();
     if let Ok(dir) = std::fs::read_dir("scenarios") {
-        let mut paths: Vec<_> = dir.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "ron")).collect();
+        let mut paths: Vec<_> = dir
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .collect();
         paths.sort();
         for path in paths {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let loaded = crate::scenario::load(&path).map_err(|d| d.first().map(|d| d.headline()).unwrap_or_default());
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let loaded = crate::scenario::load(&path)
+                .map_err(|d| d.first().map(|d| d.headline()).unwrap_or_default());
             entries.push((name, loaded));
         }
     }
@@ -60,7 +80,16 @@ fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
     commands.insert_resource(Catalog {
         entries,
         chosen: 0,
-        seats: [SeatChoice { human: true, strategy: "ai_normal".into() }, SeatChoice { human: false, strategy: "ai_normal".into() }],
+        seats: [
+            SeatChoice {
+                human: true,
+                strategy: "ai_normal".into(),
+            },
+            SeatChoice {
+                human: false,
+                strategy: "ai_normal".into(),
+            },
+        ],
         seed: 1,
         noise: settings.default_noise,
     });
@@ -73,30 +102,37 @@ fn setup_screen(
     mut commands: Commands,
     assets: Res<AssetServer>,
 ) -> Result {
-    let Some(mut catalog) = catalog else { return Ok(()) };
+    let Some(mut catalog) = catalog else {
+        return Ok(());
+    };
     let ctx = contexts.ctx_mut()?;
     let mut root = widgets::root(ctx);
     let mut start = false;
     let mut back = false;
     let strategies = strategy_choices();
-    egui::Panel::left("scenarios").default_size(300.0).show(&mut root, |ui| {
-        widgets::heading(ui, "Scenarios");
-        ui.add_space(6.0);
-        for i in 0..catalog.entries.len() {
-            let (name, loaded) = &catalog.entries[i];
-            let label = match loaded {
-                Ok(s) => s.scenario.title.clone(),
-                Err(_) => format!("{name} (invalid)"),
-            };
-            if ui.selectable_label(catalog.chosen == i, RichText::new(label).size(16.0)).clicked() {
-                catalog.chosen = i;
+    egui::Panel::left("scenarios")
+        .default_size(300.0)
+        .show(&mut root, |ui| {
+            widgets::heading(ui, "Scenarios");
+            ui.add_space(6.0);
+            for i in 0..catalog.entries.len() {
+                let (name, loaded) = &catalog.entries[i];
+                let label = match loaded {
+                    Ok(s) => s.scenario.title.clone(),
+                    Err(_) => format!("{name} (invalid)"),
+                };
+                if ui
+                    .selectable_label(catalog.chosen == i, RichText::new(label).size(16.0))
+                    .clicked()
+                {
+                    catalog.chosen = i;
+                }
             }
-        }
-        ui.add_space(12.0);
-        if ui.button("← Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            back = true;
-        }
-    });
+            ui.add_space(12.0);
+            if ui.button("← Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                back = true;
+            }
+        });
     egui::CentralPanel::default().show(&mut root, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             let Some((name, loaded)) = catalog.entries.get(catalog.chosen) else {
@@ -156,8 +192,20 @@ fn setup_screen(
         next.set(Screen::Menu);
     }
     if start && let Some((name, Ok(_))) = catalog.entries.get(catalog.chosen) {
-        let seats = catalog.seats.clone().map(|s| if s.human { Seat::Human } else { Seat::Ai(s.strategy) });
-        let setup = Setup { scenario: name.clone(), seats, seed: catalog.seed, noise: catalog.noise, turns: None };
+        let seats = catalog.seats.clone().map(|s| {
+            if s.human {
+                Seat::Human
+            } else {
+                Seat::Ai(s.strategy)
+            }
+        });
+        let setup = Setup {
+            scenario: name.clone(),
+            seats,
+            seed: catalog.seed,
+            noise: catalog.noise,
+            turns: None,
+        };
         start_game(&mut commands, &assets, &mut next, setup);
     }
     Ok(())

@@ -28,13 +28,19 @@ pub fn root(ctx: &egui::Context) -> Ui {
     Ui::new(
         ctx.clone(),
         "root".into(),
-        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
     )
 }
 
 /// A quotation from the source, set apart.
 pub fn quote(ui: &mut Ui, text: &str) {
-    ui.label(RichText::new(format!("“{}”", text.trim())).italics().color(QUOTE));
+    ui.label(
+        RichText::new(format!("“{}”", text.trim()))
+            .italics()
+            .color(QUOTE),
+    );
 }
 
 pub fn heading(ui: &mut Ui, text: &str) {
@@ -44,13 +50,19 @@ pub fn heading(ui: &mut Ui, text: &str) {
 /// The big button of a screen; Enter presses it too.
 pub fn primary(ui: &mut Ui, text: &str) -> bool {
     let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-    let button = egui::Button::new(RichText::new(format!("{text}  ⏎")).size(18.0).strong()).min_size(egui::vec2(220.0, 36.0));
+    let button = egui::Button::new(RichText::new(format!("{text}  ⏎")).size(18.0).strong())
+        .min_size(egui::vec2(220.0, 36.0));
     ui.add(button).clicked() || enter
 }
 
 /// Every metric as a labelled bar with its description as a tooltip; `values`
 /// maps `metric` / `player.metric` to its value now and `before` to the turn's start.
-pub fn dashboard(ui: &mut Ui, s: &LoadedScenario, now: &dyn Fn(&str) -> Option<f64>, before: &dyn Fn(&str) -> Option<f64>) {
+pub fn dashboard(
+    ui: &mut Ui,
+    s: &LoadedScenario,
+    now: &dyn Fn(&str) -> Option<f64>,
+    before: &dyn Fn(&str) -> Option<f64>,
+) {
     let sc = &s.scenario;
     ui.label(RichText::new("Shared").strong());
     for m in sc.metrics.iter().filter(|m| m.scope == Scope::Shared) {
@@ -66,7 +78,15 @@ pub fn dashboard(ui: &mut Ui, s: &LoadedScenario, now: &dyn Fn(&str) -> Option<f
     }
 }
 
-fn metric_row(ui: &mut Ui, name: &str, key: &str, m: &crate::scenario::schema::Metric, v: Option<f64>, before: Option<f64>, side: Option<usize>) {
+fn metric_row(
+    ui: &mut Ui,
+    name: &str,
+    key: &str,
+    m: &crate::scenario::schema::Metric,
+    v: Option<f64>,
+    before: Option<f64>,
+    side: Option<usize>,
+) {
     let Some(v) = v else { return };
     let span = (m.max - m.min).max(f64::EPSILON);
     let frac = ((v - m.min) / span).clamp(0.0, 1.0) as f32;
@@ -74,8 +94,15 @@ fn metric_row(ui: &mut Ui, name: &str, key: &str, m: &crate::scenario::schema::M
     let response = ui
         .horizontal(|ui| {
             ui.add_sized([150.0, 18.0], egui::Label::new(name).truncate());
-            let color = side.map(side_color).unwrap_or(Color32::from_rgb(150, 150, 170));
-            ui.add(egui::ProgressBar::new(frac).desired_width(110.0).fill(color.gamma_multiply(0.7)).text(format!("{v:.1}")));
+            let color = side
+                .map(side_color)
+                .unwrap_or(Color32::from_rgb(150, 150, 170));
+            ui.add(
+                egui::ProgressBar::new(frac)
+                    .desired_width(110.0)
+                    .fill(color.gamma_multiply(0.7))
+                    .text(format!("{v:.1}")),
+            );
             if let Some(d) = delta {
                 let good = (d > 0.0) == m.higher_is_better;
                 let c = if good { COOPERATE } else { DEFECT };
@@ -86,6 +113,15 @@ fn metric_row(ui: &mut Ui, name: &str, key: &str, m: &crate::scenario::schema::M
     response.on_hover_ui(|ui| {
         ui.label(RichText::new(name).strong());
         ui.label(&m.description);
-        ui.label(format!("Range {} to {}; {} is better.  ({key})", m.min, m.max, if m.higher_is_better { "higher" } else { "lower" }));
+        ui.label(format!(
+            "Range {} to {}; {} is better.  ({key})",
+            m.min,
+            m.max,
+            if m.higher_is_better {
+                "higher"
+            } else {
+                "lower"
+            }
+        ));
     });
 }
