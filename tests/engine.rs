@@ -10,6 +10,7 @@ use common_enemy::sim::record::GameRecord;
 use common_enemy::sim::runner::{Headless, play_recorded, replay};
 use common_enemy::strategy;
 use proptest::prelude::*;
+use rand::SeedableRng;
 use std::path::Path;
 use std::sync::Arc;
 

@@ -2,6 +2,7 @@
 //! strategy files get located errors.
 
 use common_enemy::scenario::{self, LoadedScenario};
+use common_enemy::sim::components::Controller;
 use common_enemy::sim::runner::play_recorded;
 use common_enemy::strategy::{Spec, language::StrategyFile};
 use std::path::Path;

@@ -48,7 +48,7 @@ impl Difficulty {
 
 /// Weight of the lead over the opponent, next to the AI's own score gain: an AI
 /// that only maximised its own score would let a defector outscore it.
-const LEAD_WEIGHT: f64 = 0.5;
+const LEAD_WEIGHT: f64 = 1.5;
 
 /// Plans orders for every AI side waiting in `Phase::Orders`.
 pub fn plan_orders(
