@@ -76,10 +76,10 @@ fn apply_reloads(
 
 fn report_failures(
     mut failures: MessageReader<AssetLoadFailedEvent<LoadedScenario>>,
-    session: Option<Res<Session>>,
+    session: Option<ResMut<Session>>,
     mut errors: ResMut<ReloadErrors>,
 ) {
-    let Some(session) = session else { return };
+    let Some(mut session) = session else { return };
     for failure in failures.read() {
         if failure.id != session.handle.id() {
             continue;
@@ -94,7 +94,16 @@ fn report_failures(
                 .collect(),
             Ok(_) => vec![failure.error.to_string()],
         };
-        warn!("scenario reload failed; keeping the last good version");
+        if session.scenario.is_none() {
+            // Nothing good to keep: the game cannot start.
+            session.notice = Some(format!(
+                "{} cannot be loaded:\n{}",
+                session.setup.scenario,
+                errors.0.join("\n")
+            ));
+        } else {
+            warn!("scenario reload failed; keeping the last good version");
+        }
     }
 }
 
