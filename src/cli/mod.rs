@@ -1,4 +1,5 @@
-//! The command line: `validate`, `simulate` and `replay`.
+//! The command line: `validate`, `simulate`, `replay`, `tournament`, `analyze`,
+//! `report` and `class-summary`.
 
 /// Prints to stdout, ignoring a closed pipe (`common-enemy simulate … | head`).
 macro_rules! out {
@@ -16,6 +17,7 @@ macro_rules! outln {
     }};
 }
 
+mod analyze;
 mod simulate;
 mod tournament;
 mod validate;
@@ -68,6 +70,9 @@ pub enum Command {
     Replay { path: PathBuf },
     /// A round robin of strategies (self-play included), optionally followed by evolution.
     Tournament(tournament::Args),
+    /// The stage game at a turn: payoff matrix, classification, equilibria, Pareto optima,
+    /// the cooperation threshold, and best responses over full orders.
+    Analyze(analyze::Args),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -92,6 +97,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::Replay { path }) => simulate::replay(&path),
         Some(Command::Tournament(args)) => tournament::run(args),
+        Some(Command::Analyze(args)) => analyze::run(args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
