@@ -155,10 +155,7 @@ mod tests {
         let t = pd.per_player[0].payoffs;
         assert_eq!(t.cooperation_threshold(), Some(0.5));
         assert!(t.alternation_loses());
-        assert_eq!(
-            classify(&sym(3., 4., 2., 0.)).kind,
-            Some(Dilemma::StagHunt)
-        );
+        assert_eq!(classify(&sym(3., 4., 2., 0.)).kind, Some(Dilemma::StagHunt));
         assert_eq!(classify(&sym(5., 3., 0., 1.)).kind, Some(Dilemma::Chicken));
         assert_eq!(classify(&sym(2., 3., 0., 1.)).kind, Some(Dilemma::Harmony));
         assert_eq!(classify(&sym(3., 1., 2., 0.)).kind, Some(Dilemma::Deadlock));

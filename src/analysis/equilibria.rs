@@ -110,11 +110,7 @@ pub fn pareto_cells(g: &Game2) -> Vec<(usize, usize)> {
     cells
         .iter()
         .copied()
-        .filter(|&(r, c)| {
-            !cells
-                .iter()
-                .any(|&(r2, c2)| dominates(g[r2][c2], g[r][c]))
-        })
+        .filter(|&(r, c)| !cells.iter().any(|&(r2, c2)| dominates(g[r2][c2], g[r][c])))
         .collect()
 }
 

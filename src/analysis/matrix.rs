@@ -226,7 +226,10 @@ fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
 /// A copy of a match and its two sides as new entities, in the same phase.
 fn fork_match(world: &mut World, m: Entity) -> Entity {
     let state = world.get::<Match>(m).cloned().expect("a live match");
-    let scenario = world.get::<MatchScenario>(m).cloned().expect("a live match");
+    let scenario = world
+        .get::<MatchScenario>(m)
+        .cloned()
+        .expect("a live match");
     let sides = state
         .players
         .map(|s| world.get::<Side>(s).cloned().expect("a live side"));

@@ -62,9 +62,8 @@ pub fn stage_game(
 ) -> Result<StageGame, String> {
     let scenario = Arc::new(s.clone());
     let c = &scenario.compiled;
-    let plans = [0, 1].map(|p| {
-        [Stance::Cooperate, Stance::Defect].map(|st| Plan::uniform(c, p, st))
-    });
+    let plans =
+        [0, 1].map(|p| [Stance::Cooperate, Stance::Defect].map(|st| Plan::uniform(c, p, st)));
     let m = measure(&scenario, turn, &plans[0], &plans[1], samples, seed)?;
     let cell = |r: usize, col: usize| m.cells[r * 2 + col];
     let matrix: Game2 = [0, 1].map(|r| [0, 1].map(|col| cell(r, col).mean));
@@ -297,7 +296,10 @@ pub fn full_orders(
         best_responses: [matrix.row_best_responses(), matrix.col_best_responses()],
         dominant: [matrix.dominant_row(), matrix.dominant_col()],
         pure_equilibria: matrix.pure_equilibria(),
-        all_cooperate: [position(0, Stance::Cooperate), position(1, Stance::Cooperate)],
+        all_cooperate: [
+            position(0, Stance::Cooperate),
+            position(1, Stance::Cooperate),
+        ],
         all_defect: [position(0, Stance::Defect), position(1, Stance::Defect)],
         matrix,
     })

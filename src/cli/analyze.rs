@@ -67,10 +67,7 @@ pub fn run(args: Args) -> ExitCode {
         if let Some(f) = &full {
             out!("{}", full_table(f, full_seconds));
         }
-        outln!(
-            "\n(analysed in {:.1} s)",
-            started.elapsed().as_secs_f64()
-        );
+        outln!("\n(analysed in {:.1} s)", started.elapsed().as_secs_f64());
     }
     ExitCode::SUCCESS
 }

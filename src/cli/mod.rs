@@ -18,7 +18,8 @@ macro_rules! outln {
 }
 
 mod analyze;
-mod simulate;
+mod report;
+pub(crate) mod simulate;
 mod tournament;
 mod validate;
 
@@ -73,6 +74,10 @@ pub enum Command {
     /// The stage game at a turn: payoff matrix, classification, equilibria, Pareto optima,
     /// the cooperation threshold, and best responses over full orders.
     Analyze(analyze::Args),
+    /// Write the debrief of a game record: Markdown, and the turn log as CSV.
+    Report(report::ReportArgs),
+    /// Summarise every game record in a folder (one per pair of students, say).
+    ClassSummary(report::ClassArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -98,6 +103,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Replay { path }) => simulate::replay(&path),
         Some(Command::Tournament(args)) => tournament::run(args),
         Some(Command::Analyze(args)) => analyze::run(args),
+        Some(Command::Report(args)) => report::report(args),
+        Some(Command::ClassSummary(args)) => report::class_summary(args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
