@@ -266,3 +266,96 @@ mod tests {
         assert_eq!(mp.dominant_row(), None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Small integer payoffs, so ties and degenerate games come up often.
+    fn small_game() -> impl Strategy<Value = Game2> {
+        proptest::array::uniform2(proptest::array::uniform2(proptest::array::uniform2(
+            -3i8..=3,
+        )))
+        .prop_map(|g| g.map(|r| r.map(|c| c.map(f64::from))))
+    }
+
+    /// Continuous payoffs: almost surely non-degenerate.
+    fn real_game() -> impl Strategy<Value = Game2> {
+        proptest::array::uniform2(proptest::array::uniform2(proptest::array::uniform2(
+            -100.0f64..100.0,
+        )))
+    }
+
+    fn check(g: &Game2) -> Result<(), TestCaseError> {
+        let eq = nash_2x2(g);
+        for e in &eq {
+            prop_assert!(
+                is_mutual_best_response(g, e.cooperate),
+                "{e:?} is not a mutual best response in {g:?}"
+            );
+        }
+        // Every pure profile that is a mutual best response is reported.
+        for r in 0..2 {
+            for c in 0..2 {
+                let p = [1.0 - r as f64, 1.0 - c as f64];
+                if is_mutual_best_response(g, p) {
+                    prop_assert!(
+                        eq.iter().any(|e| e.pure && e.cooperate == p),
+                        "pure equilibrium {p:?} missed in {g:?}"
+                    );
+                }
+            }
+        }
+        // The bimatrix code agrees with the 2×2 code on pure equilibria.
+        let b = Bimatrix {
+            rows: 2,
+            cols: 2,
+            payoffs: vec![g[0][0], g[0][1], g[1][0], g[1][1]],
+        };
+        let pure2: Vec<[f64; 2]> = eq.iter().filter(|e| e.pure).map(|e| e.cooperate).collect();
+        let pureb: Vec<[f64; 2]> = b
+            .pure_equilibria()
+            .into_iter()
+            .map(|(i, j)| [1.0 - i as f64, 1.0 - j as f64])
+            .collect();
+        prop_assert_eq!(pure2.len(), pureb.len());
+        for p in pureb {
+            prop_assert!(pure2.contains(&p));
+        }
+        // Every finite game has an equilibrium (Nash); a degenerate one may only
+        // have partially mixed ones, which this code does not list.
+        prop_assert!(!eq.is_empty() || is_degenerate(g));
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn small_games(g in small_game()) {
+            check(&g)?;
+        }
+
+        #[test]
+        fn real_games(g in real_game()) {
+            check(&g)?;
+            // Non-degenerate 2×2 games have an odd number of equilibria.
+            if !is_degenerate(&g) {
+                prop_assert_eq!(nash_2x2(&g).len() % 2, 1);
+            }
+        }
+
+        #[test]
+        fn pareto_cells_are_undominated_and_nonempty(g in small_game()) {
+            let cells = pareto_cells(&g);
+            prop_assert!(!cells.is_empty());
+            for &(r, c) in &cells {
+                for r2 in 0..2 {
+                    for c2 in 0..2 {
+                        let (a, b) = (g[r2][c2], g[r][c]);
+                        prop_assert!(!(a[0] >= b[0] && a[1] >= b[1] && (a[0] > b[0] || a[1] > b[1])));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -63,7 +63,7 @@ pub fn dilemma_warnings(s: &LoadedScenario) -> Vec<DilemmaWarning> {
         } else if claimed == Dilemma::PrisonersDilemma && !view.payoffs.alternation_loses() {
             out.push(DilemmaWarning {
                 message: format!(
-                    "{who}'s payoffs violate 2R > T + S ({values}{sampled}): taking turns at exploiting each other pays as much as cooperating"
+                    "{who}'s payoffs violate 2R > T + S ({values}{sampled}): taking turns at exploiting each other pays at least as much as cooperating"
                 ),
                 hint: Some("raise R or lower T + S so that steady cooperation is the best joint path".into()),
             });
