@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(long, default_value_t = 2000)]
     pub samples: usize,
     /// Samples per cell of the full-orders game when the scenario has chance.
-    #[arg(long, default_value_t = 24)]
+    #[arg(long, default_value_t = 100)]
     pub full_samples: usize,
     /// First seed of the samples.
     #[arg(long, default_value_t = 1)]
@@ -73,7 +73,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn fmt_cell(v: [f64; 2]) -> String {
-    format!("{:>8.3}, {:<8.3}", v[0], v[1])
+    format!("{:.3}, {:.3}", v[0], v[1])
 }
 
 /// The 2×2 game as the `analyze` command prints it.
@@ -92,21 +92,22 @@ pub fn stage_table(g: &StageGame) -> String {
             g.samples
         )
     };
+    let w = if g.exact { 20 } else { 36 };
+    let corner = format!("{} \\ {}", short(&g.players[0]), short(&g.players[1]));
+    let first = corner.chars().count().max(10) + 1;
     out += &format!(
-        "\n{:<22}| {:<28}| {:<28}\n",
-        format!("{} \\ {}", short(&g.players[0]), short(&g.players[1])),
-        "cooperate",
-        "defect"
+        "\n{corner:<first$}| {:<w$}| {:<w$}\n",
+        "cooperate", "defect"
     );
     for (r, mv) in MOVES.iter().enumerate() {
-        out += &format!("{mv:<22}");
+        out += &format!("{mv:<first$}");
         for col in 0..2 {
             let mut text = fmt_cell(g.matrix[r][col]);
             if !g.exact {
                 let se = g.standard_error[r][col];
                 text = format!("{text} ±{:.3}/{:.3}", se[0], se[1]);
             }
-            out += &format!("| {text:<28}");
+            out += &format!("| {text:<w$}");
         }
         out += "\n";
     }
