@@ -2,12 +2,15 @@
 //! in Syria, 2015 — a cooperation dilemma to play, teach and mod.
 //!
 //! The game is a library; `main.rs` only parses the command line. Modules:
+//! `analysis` measures and names the stage game; `report` writes debriefs;
 //! `ronfile` reads untrusted RON with located errors; `scenario` holds the format
 //! and its validation; `sim` is the turn engine every mode runs; `strategy` holds
 //! the AI players; `cli` the headless commands.
 
+pub mod analysis;
 pub mod cli;
 pub mod explain;
+pub mod report;
 pub mod ronfile;
 pub mod scenario;
 pub mod sim;

@@ -1,6 +1,9 @@
 //! The turn engine end to end: the phase machine in a bare App, determinism,
 //! exact teaching payoffs, replay, and invariants under arbitrary orders.
 
+// Sides are indexed by player number alongside other per-player arrays.
+#![allow(clippy::needless_range_loop)]
+
 use common_enemy::scenario::{self, LoadedScenario};
 use common_enemy::sim::MatchSetup;
 use common_enemy::sim::components::{

@@ -35,13 +35,13 @@ fn schema_names() -> BTreeSet<String> {
                 names.insert(name);
             }
         }
-        if in_enum && line.starts_with("        ") {
-            if let Some((name, _)) = t.split_once(':')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.is_empty()
-            {
-                names.insert(name.to_string());
-            }
+        if in_enum
+            && line.starts_with("        ")
+            && let Some((name, _)) = t.split_once(':')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.is_empty()
+        {
+            names.insert(name.to_string());
         }
         // Inline struct variants: `Above { metric: String, value: f64 },`
         if in_enum && let Some((_, inner)) = t.split_once('{') {

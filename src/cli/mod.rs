@@ -1,4 +1,5 @@
-//! The command line: `validate`, `simulate` and `replay`.
+//! The command line: `validate`, `simulate`, `replay`, `tournament`, `analyze`,
+//! `report` and `class-summary`.
 
 /// Prints to stdout, ignoring a closed pipe (`common-enemy simulate … | head`).
 macro_rules! out {
@@ -16,7 +17,9 @@ macro_rules! outln {
     }};
 }
 
+mod analyze;
 mod play;
+mod report;
 mod simulate;
 mod tournament;
 mod validate;
@@ -71,6 +74,13 @@ pub enum Command {
     Tournament(tournament::Args),
     /// Open the game window, straight into a game.
     Play(play::Args),
+    /// The stage game at a turn: payoff matrix, classification, equilibria, Pareto optima,
+    /// the cooperation threshold, and best responses over full orders.
+    Analyze(analyze::Args),
+    /// Write the debrief of a game record: Markdown, and the turn log as CSV.
+    Report(report::ReportArgs),
+    /// Summarise every game record in a folder (one per pair of students, say).
+    ClassSummary(report::ClassArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -96,6 +106,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Replay { path }) => simulate::replay(&path),
         Some(Command::Tournament(args)) => tournament::run(args),
         Some(Command::Play(args)) => play::run(args),
+        Some(Command::Analyze(args)) => analyze::run(args),
+        Some(Command::Report(args)) => report::report(args),
+        Some(Command::ClassSummary(args)) => report::class_summary(args),
         None => exit_code(crate::ui::run(crate::ui::Launch::default())),
     }
 }

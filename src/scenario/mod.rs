@@ -95,13 +95,26 @@ pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Ve
         .collect();
     diagnostics.sort_by_key(|d| (d.severity, d.line, d.col));
     match compiled {
-        Some(compiled) => Ok(LoadedScenario {
-            scenario,
-            compiled,
-            hash: fnv1a(bytes),
-            source,
-            warnings: diagnostics,
-        }),
+        Some(compiled) => {
+            let mut loaded = LoadedScenario {
+                scenario,
+                compiled,
+                hash: fnv1a(bytes),
+                source,
+                warnings: diagnostics,
+            };
+            // A declared dilemma is checked by playing its stage game: it needs the
+            // compiled rules, so it runs after validation.
+            for w in crate::analysis::lint::dilemma_warnings(&loaded) {
+                let d = loaded
+                    .source
+                    .diagnostic_at(&index, "dilemma", w.message)
+                    .with_hint(w.hint)
+                    .warning();
+                loaded.warnings.push(d);
+            }
+            Ok(loaded)
+        }
         None => Err(diagnostics),
     }
 }

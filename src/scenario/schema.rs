@@ -48,6 +48,27 @@ pub struct Scenario {
     /// Optional stylized map: places that options strike.
     #[serde(default)]
     pub map: Option<Map>,
+    /// The stage game the scenario means to be at turn 1; `validate` measures it and warns on a mismatch.
+    #[serde(default)]
+    pub dilemma: Option<Dilemma>,
+    /// Reflection questions printed at the end of a debrief report.
+    #[serde(default)]
+    pub debrief_questions: Vec<String>,
+}
+
+/// A named 2×2 game, ordered by each player's payoffs T, R, P, S.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Dilemma {
+    /// T > R > P > S (and, for the repeated game, 2R > T + S).
+    PrisonersDilemma,
+    /// R > T ≥ P > S.
+    StagHunt,
+    /// T > R > S > P.
+    Chicken,
+    /// R > T and S > P: cooperating is best whatever the other does.
+    Harmony,
+    /// T > P > R > S: both prefer mutual defection.
+    Deadlock,
 }
 
 /// A bibliographic citation for the scenario's source.

@@ -143,17 +143,16 @@ pub fn replay(record: &GameRecord, scenario: Arc<LoadedScenario>) -> Result<usiz
     });
     let sides = h.state(m).map(|s| s.players).expect("spawned");
     for (i, expected) in record.history.iter().enumerate() {
-        for p in 0..2 {
+        for (p, &side) in sides.iter().enumerate() {
             let orders = orders_from_names(&scenario, p, expected).map_err(|message| {
                 ReplayError::BadOrders {
                     turn: expected.turn,
                     message,
                 }
             })?;
-            h.app.world_mut().write_message(SubmitOrders {
-                side: sides[p],
-                orders,
-            });
+            h.app
+                .world_mut()
+                .write_message(SubmitOrders { side, orders });
         }
         h.step();
         let actual = h.record(m).and_then(|r| r.history.get(i)).cloned();

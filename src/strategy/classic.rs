@@ -146,7 +146,7 @@ impl Classic {
                 Some(last) => flip(last.mine),
             },
             Classic::Alternator => {
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     C
                 } else {
                     D

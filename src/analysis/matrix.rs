@@ -1,0 +1,272 @@
+//! Payoff measurement through the real turn engine. No payoff is computed here by
+//! reading rules: each cell is played by the same outcome systems as a match.
+//!
+//! The state at turn N is reached by both sides cooperating on turns 1 to N−1 (the
+//! "cooperative path"), one match per sample seed. Each of those matches is then
+//! forked once per cell (the `Match` and `Side` components copied, RNG included,
+//! so every cell of a sample sees the same dice: common random numbers), the cell's
+//! orders go in through `SubmitOrders`, and one run of the turn schedule resolves
+//! every fork at once. A payoff is the change of a player's score metric over
+//! that one turn, from the sealed orders to the end of the turn.
+
+use crate::scenario::LoadedScenario;
+use crate::scenario::compiled::{CTrigger, Compiled, Cond};
+use crate::scenario::schema::Stance;
+use crate::sim::components::*;
+use crate::sim::runner::Headless;
+use crate::sim::{MatchSetup, rules::orders_for};
+use bevy::prelude::*;
+use std::sync::Arc;
+
+/// Forked matches alive in the world at once; bounds memory for big bimatrices.
+const MAX_FORKS_PER_RUN: usize = 32_768;
+
+/// What one side plays in a cell: an option per regular decision, and the stance
+/// its event-choice answers take (the first option of that stance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub choices: Vec<u8>,
+    pub stance: Stance,
+}
+
+impl Plan {
+    /// Every decision played with `stance`.
+    pub fn uniform(c: &Compiled, player: usize, stance: Stance) -> Plan {
+        let mut choices = Vec::new();
+        orders_for(&c.decisions[player], stance, &mut choices);
+        Plan { choices, stance }
+    }
+}
+
+/// The mean one-turn score change of each player in one cell, and its standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Cell {
+    pub mean: [f64; 2],
+    pub standard_error: [f64; 2],
+}
+
+/// A measured table: `cells[row * cols.len() + col]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub cells: Vec<Cell>,
+    /// Samples per cell: matches that reached the turn on the cooperative path.
+    pub samples: usize,
+    /// No rule draws on chance, so one sample is the exact answer.
+    pub exact: bool,
+}
+
+/// Whether any condition of the scenario draws from the match RNG. Perception
+/// noise is not counted: it changes what sides see, never a metric.
+pub fn uses_chance(c: &Compiled) -> bool {
+    fn chance(cond: &Cond) -> bool {
+        match cond {
+            Cond::Chance(_) => true,
+            Cond::All(list) | Cond::Any(list) => list.iter().any(chance),
+            Cond::Not(inner) => chance(inner),
+            _ => false,
+        }
+    }
+    let rules = c.joint.iter().chain(&c.chance).chain(&c.score);
+    rules.clone().any(|r| chance(&r.when))
+        || c.events
+            .iter()
+            .any(|e| matches!(&e.trigger, CTrigger::When(cond) if chance(cond)))
+        || c.early.iter().any(|e| chance(&e.when))
+}
+
+/// Plays every (row, column) pair of plans at `turn` and averages the score change
+/// over `samples` seeds (one seed when the scenario has no chance).
+pub fn measure(
+    scenario: &Arc<LoadedScenario>,
+    turn: u32,
+    rows: &[Plan],
+    cols: &[Plan],
+    samples: usize,
+    seed: u64,
+) -> Result<Measured, String> {
+    let c = &scenario.compiled;
+    if turn == 0 || turn > c.turns {
+        return Err(format!(
+            "turn {turn} is outside the scenario's turns 1 to {}",
+            c.turns
+        ));
+    }
+    let exact = !uses_chance(c);
+    let samples = if exact { 1 } else { samples.max(2) };
+    let mut h = Headless::default();
+    let bases = reach_turn(&mut h, scenario, turn, samples, seed);
+    if bases.is_empty() {
+        return Err(format!(
+            "no sample reached turn {turn}: the game ended earlier on the cooperative path"
+        ));
+    }
+    let score = c.score_metric as usize;
+    let base_scores: Vec<[f64; 2]> = bases.iter().map(|&m| scores(&h, m, score)).collect();
+    let cells_per_run = (MAX_FORKS_PER_RUN / bases.len()).max(1);
+    let all_cells: Vec<(usize, usize)> = (0..rows.len())
+        .flat_map(|r| (0..cols.len()).map(move |c| (r, c)))
+        .collect();
+    let mut cells = Vec::with_capacity(all_cells.len());
+    for chunk in all_cells.chunks(cells_per_run) {
+        let mut forks = Vec::with_capacity(chunk.len() * bases.len());
+        for &(r, col) in chunk {
+            for &base in &bases {
+                let fork = fork_match(h.app.world_mut(), base);
+                submit(&mut h, fork, [&rows[r], &cols[col]]);
+                forks.push(fork);
+            }
+        }
+        h.step();
+        for (cell_forks, _) in forks.chunks(bases.len()).zip(chunk) {
+            let deltas: Vec<[f64; 2]> = cell_forks
+                .iter()
+                .zip(&base_scores)
+                .map(|(&f, b)| {
+                    let after = scores(&h, f, score);
+                    [after[0] - b[0], after[1] - b[1]]
+                })
+                .collect();
+            cells.push(summarize(&deltas));
+        }
+        for fork in forks {
+            despawn_match(h.app.world_mut(), fork);
+        }
+    }
+    Ok(Measured {
+        cells,
+        samples: bases.len(),
+        exact,
+    })
+}
+
+/// Spawns one match per sample and plays turns 1..turn−1 with both sides
+/// cooperating, then briefs turn `turn`. Returns the matches waiting for orders.
+fn reach_turn(
+    h: &mut Headless,
+    scenario: &Arc<LoadedScenario>,
+    turn: u32,
+    samples: usize,
+    seed: u64,
+) -> Vec<Entity> {
+    let c = &scenario.compiled;
+    let matches: Vec<Entity> = (0..samples as u64)
+        .map(|k| {
+            h.spawn(MatchSetup {
+                scenario: scenario.clone(),
+                seed: seed.wrapping_add(k),
+                turns: None,
+                noise: None,
+                controllers: [Controller::External, Controller::External],
+                explain: false,
+                hold: false,
+                record_as: None,
+            })
+        })
+        .collect();
+    let cooperate = [0, 1].map(|p| Plan::uniform(c, p, Stance::Cooperate));
+    for _ in 1..turn {
+        h.step();
+        for &m in &matches {
+            if waiting_for_orders(h, m) {
+                submit(h, m, [&cooperate[0], &cooperate[1]]);
+            }
+        }
+        h.step();
+    }
+    h.step();
+    matches
+        .into_iter()
+        .filter(|&m| waiting_for_orders(h, m))
+        .collect()
+}
+
+fn waiting_for_orders(h: &Headless, m: Entity) -> bool {
+    h.state(m).is_some_and(|s| s.phase == Phase::Orders)
+}
+
+fn scores(h: &Headless, m: Entity, score: usize) -> [f64; 2] {
+    let world = h.app.world();
+    let players = world.get::<Match>(m).map(|s| s.players);
+    players.map_or([0.0; 2], |ps| {
+        ps.map(|p| world.get::<Side>(p).map_or(0.0, |s| s.metrics[score]))
+    })
+}
+
+/// Sends both sides' orders, answering each offered event choice with the plan's stance.
+fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
+    let world = h.app.world_mut();
+    let Some(state) = world.get::<Match>(m) else {
+        return;
+    };
+    let Some(scenario) = world.get::<MatchScenario>(m).map(|s| s.0.clone()) else {
+        return;
+    };
+    for (p, side) in state.players.into_iter().enumerate() {
+        let offered = world
+            .get::<Side>(side)
+            .map(|s| s.offered.clone())
+            .unwrap_or_default();
+        let answers = offered
+            .into_iter()
+            .filter_map(|e| {
+                let (_, d) = scenario.compiled.events[e as usize].choice.as_ref()?;
+                Some((e, d.option_for(plans[p].stance)))
+            })
+            .collect();
+        world.write_message(SubmitOrders {
+            side,
+            orders: Orders {
+                choices: plans[p].choices.clone(),
+                answers,
+            },
+        });
+    }
+}
+
+/// A copy of a match and its two sides as new entities, in the same phase.
+fn fork_match(world: &mut World, m: Entity) -> Entity {
+    let state = world.get::<Match>(m).cloned().expect("a live match");
+    let scenario = world
+        .get::<MatchScenario>(m)
+        .cloned()
+        .expect("a live match");
+    let sides = state
+        .players
+        .map(|s| world.get::<Side>(s).cloned().expect("a live side"));
+    let fork = world.spawn_empty().id();
+    let mut new_players = [Entity::PLACEHOLDER; 2];
+    for (i, mut side) in sides.into_iter().enumerate() {
+        side.match_entity = fork;
+        new_players[i] = world.spawn((side, Controller::External)).id();
+    }
+    let mut state = state;
+    state.players = new_players;
+    world.entity_mut(fork).insert((state, scenario));
+    fork
+}
+
+fn despawn_match(world: &mut World, m: Entity) {
+    if let Some(players) = world.get::<Match>(m).map(|s| s.players) {
+        for p in players {
+            world.despawn(p);
+        }
+    }
+    world.despawn(m);
+}
+
+/// Mean and standard error of the mean, per player.
+fn summarize(deltas: &[[f64; 2]]) -> Cell {
+    let n = deltas.len() as f64;
+    let mut cell = Cell::default();
+    for p in 0..2 {
+        let mean = deltas.iter().map(|d| d[p]).sum::<f64>() / n;
+        let var = if deltas.len() > 1 {
+            deltas.iter().map(|d| (d[p] - mean).powi(2)).sum::<f64>() / (n - 1.0)
+        } else {
+            0.0
+        };
+        cell.mean[p] = mean;
+        cell.standard_error[p] = (var / n).sqrt();
+    }
+    cell
+}

@@ -1,0 +1,399 @@
+//! The debrief of one game record: a Markdown report for a class discussion (the
+//! outcome, the both-cooperate counterfactual, cooperation rates, turning points
+//! with their causes and sources, misperceptions, reflection questions) and a CSV
+//! of the turn log.
+
+use super::{csv_row, md};
+use crate::scenario::LoadedScenario;
+use crate::scenario::schema::Stance;
+use crate::sim::components::Controller;
+use crate::sim::record::{GameRecord, TurnRecord};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// Turning points listed in a report.
+const TURNING_POINTS: usize = 3;
+/// Metric changes explained per turning point.
+const CHANGES_PER_POINT: usize = 4;
+
+/// Per-turn score gain of each player: the change of the score since the turn before.
+pub fn gains(rec: &GameRecord, initial: [f64; 2]) -> Vec<[f64; 2]> {
+    let mut prev = initial;
+    rec.history
+        .iter()
+        .map(|t| {
+            let now = [0, 1].map(|p| t.scores.get(p).copied().unwrap_or(0.0));
+            let g = [now[0] - prev[0], now[1] - prev[1]];
+            prev = now;
+            g
+        })
+        .collect()
+}
+
+/// Share of turns in which player `p` cooperated (0 when no turn was played).
+pub fn cooperation_rate(rec: &GameRecord, p: usize) -> f64 {
+    if rec.history.is_empty() {
+        return 0.0;
+    }
+    let n = rec
+        .history
+        .iter()
+        .filter(|t| t.stances.get(p) == Some(&Stance::Cooperate))
+        .count();
+    n as f64 / rec.history.len() as f64
+}
+
+/// The name of player `p`: the scenario's name when known, else the record's id.
+fn player_name(rec: &GameRecord, s: Option<&LoadedScenario>, p: usize) -> String {
+    let id = rec.players.get(p).map_or("?", |(id, _)| id.as_str());
+    s.and_then(|s| s.scenario.players.iter().find(|x| x.id == id))
+        .map_or(id.to_string(), |x| x.name.clone())
+}
+
+/// Both sides always cooperating, same scenario, seed, turns and noise.
+pub fn counterfactual(rec: &GameRecord, s: &LoadedScenario) -> Result<GameRecord, String> {
+    let make = || -> Result<(Controller, String), String> {
+        Ok((crate::strategy::Spec::parse("cooperator")?.controller(), "cooperator".to_string()))
+    };
+    Ok(crate::sim::runner::play_recorded(
+        Arc::new(s.clone()),
+        rec.seed,
+        Some(rec.turns),
+        Some(rec.noise),
+        [make()?, make()?],
+    ))
+}
+
+/// The Markdown debrief. `scenario` is the record's scenario when it could be loaded;
+/// without it the report still has everything the record itself holds.
+pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
+    let mut out = String::new();
+    let names = [0, 1].map(|p| player_name(rec, scenario, p));
+    let title = scenario.map_or(rec.scenario.clone(), |s| s.scenario.title.clone());
+    let _ = writeln!(out, "# Debrief: {}\n", md(&title));
+    let controllers: Vec<String> = rec
+        .players
+        .iter()
+        .zip(&names)
+        .map(|((_, c), n)| format!("{} ({})", md(n), md(c)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} · seed {} · {} of {} turns played · perception noise {}\n",
+        controllers.join(" vs "),
+        rec.seed,
+        rec.history.len(),
+        rec.turns,
+        rec.noise
+    );
+    match scenario {
+        None => {
+            out += "*The scenario file could not be loaded: no counterfactual, sources or reflection questions.*\n\n"
+        }
+        Some(s) if s.hash_hex() != rec.scenario_hash => {
+            out += "*The scenario file has changed since this game was played: sources and questions come from the current file.*\n\n";
+        }
+        Some(_) => {}
+    }
+
+    out += "## Outcome\n\n";
+    match &rec.outcome {
+        Some(o) => {
+            let _ = writeln!(out, "{}\n", md(o.text.trim()));
+            let verdict = match o.won {
+                [true, true] => "Both sides won.".to_string(),
+                [false, false] => "Neither side won.".to_string(),
+                [a, _] => format!("{} won.", md(&names[if a { 0 } else { 1 }])),
+            };
+            let _ = writeln!(
+                out,
+                "{verdict} Ending: {}.\n",
+                o.ending.as_deref().unwrap_or("the turn limit")
+            );
+        }
+        None => out += "The game did not finish.\n\n",
+    }
+
+    let initial = scenario.map_or([0.0; 2], |s| {
+        let m = &s.compiled.per_player[s.compiled.score_metric as usize];
+        m.initial
+    });
+    let final_scores = rec.history.last().map_or(initial, |t| {
+        [0, 1].map(|p| t.scores.get(p).copied().unwrap_or(0.0))
+    });
+    out += "## Scores against the both-cooperate counterfactual\n\n";
+    let cf = scenario.map(|s| counterfactual(rec, s));
+    match &cf {
+        Some(Ok(cf)) => {
+            let cf_scores = cf.outcome.as_ref().map_or([0.0; 2], |o| o.scores);
+            out += "The counterfactual replays the game with the same scenario, seed, length and noise, both sides cooperating every turn.\n\n";
+            out += "| side | score | both cooperate | difference | turns |\n| --- | ---: | ---: | ---: | ---: |\n";
+            for p in 0..2 {
+                let _ = writeln!(
+                    out,
+                    "| {} | {:.1} | {:.1} | {:+.1} | {} vs {} |",
+                    md(&names[p]),
+                    final_scores[p],
+                    cf_scores[p],
+                    final_scores[p] - cf_scores[p],
+                    rec.history.len(),
+                    cf.history.len()
+                );
+            }
+            out += "\n";
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(out, "The counterfactual could not be played: {}\n", md(e));
+        }
+        None => out += "Not available without the scenario.\n\n",
+    }
+
+    out += "## Cooperation\n\n| side | cooperated | rate |\n| --- | ---: | ---: |\n";
+    for (p, name) in names.iter().enumerate() {
+        let rate = cooperation_rate(rec, p);
+        let _ = writeln!(
+            out,
+            "| {} | {} of {} turns | {:.0}% |",
+            md(name),
+            (rate * rec.history.len() as f64).round(),
+            rec.history.len(),
+            rate * 100.0
+        );
+    }
+    let moves: String = rec
+        .history
+        .iter()
+        .map(|t| {
+            t.stances
+                .iter()
+                .map(|s| if *s == Stance::Cooperate { 'C' } else { 'D' })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let _ = writeln!(
+        out,
+        "\nMoves by turn ({} first, C cooperate, D defect): `{moves}`\n",
+        md(&names[0])
+    );
+
+    out += &turning_points(rec, scenario, &names, initial);
+    out += &misperceptions(rec, &names);
+
+    out += "## Questions for reflection\n\n";
+    match scenario.map(|s| &s.scenario.debrief_questions) {
+        Some(q) if !q.is_empty() => {
+            for (i, question) in q.iter().enumerate() {
+                let _ = writeln!(out, "{}. {}", i + 1, md(question));
+            }
+        }
+        _ => out += "The scenario has no `debrief_questions`.\n",
+    }
+    out
+}
+
+/// The turns where the sides' score gains changed most from the turn before.
+fn turning_points(
+    rec: &GameRecord,
+    s: Option<&LoadedScenario>,
+    names: &[String; 2],
+    initial: [f64; 2],
+) -> String {
+    let mut out = String::from("## Turning points\n\n");
+    let g = gains(rec, initial);
+    let mut swings: Vec<(usize, f64)> = (1..g.len())
+        .map(|i| {
+            let swing = (g[i][0] - g[i - 1][0]).abs() + (g[i][1] - g[i - 1][1]).abs();
+            (i, swing)
+        })
+        .filter(|&(_, s)| s > 1e-9)
+        .collect();
+    swings.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    if swings.is_empty() {
+        out += "No turn changed the pace of scoring.\n\n";
+        return out;
+    }
+    out += "The turns where the score each side gained changed most from the turn before.\n\n";
+    for &(i, _) in swings.iter().take(TURNING_POINTS) {
+        let t = &rec.history[i];
+        let prev = &rec.history[i - 1];
+        let _ = writeln!(out, "### Turn {} ({})\n", t.turn, md(&t.date));
+        for p in 0..2 {
+            let _ = writeln!(
+                out,
+                "- {}: {:?} (was {:?}), gained {:+.2} (was {:+.2})",
+                md(&names[p]),
+                t.stances.get(p).copied().unwrap_or(Stance::Cooperate),
+                prev.stances.get(p).copied().unwrap_or(Stance::Cooperate),
+                g[i][p],
+                g[i - 1][p]
+            );
+        }
+        for id in t.news.iter().chain(&t.events) {
+            let title = s
+                .and_then(|s| s.scenario.events.iter().find(|e| &e.id == id))
+                .map_or(id.clone(), |e| e.title.clone());
+            let _ = writeln!(out, "- News: {}", md(&title));
+        }
+        out += &explain(t, s);
+        out += "\n";
+    }
+    out
+}
+
+/// The largest net metric changes of a turn (scores aside), each with its biggest
+/// cause and that cause's source quotation.
+fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
+    let score_suffix = s.map(|s| {
+        let id = &s
+            .scenario
+            .metrics
+            .iter()
+            .filter(|m| m.scope == crate::scenario::schema::Scope::PerPlayer)
+            .nth(s.compiled.score_metric as usize)
+            .map_or(String::new(), |m| m.id.clone());
+        format!(".{id}")
+    });
+    let mut net: Vec<(&str, f64, Vec<(&str, f64)>)> = Vec::new();
+    for c in &t.changes {
+        if score_suffix
+            .as_deref()
+            .is_some_and(|suffix| c.metric.ends_with(suffix))
+        {
+            continue;
+        }
+        let i = match net.iter().position(|m| m.0 == c.metric) {
+            Some(i) => i,
+            None => {
+                net.push((&c.metric, 0.0, Vec::new()));
+                net.len() - 1
+            }
+        };
+        net[i].1 += c.after - c.before;
+        match net[i].2.iter_mut().find(|(cause, _)| *cause == c.cause) {
+            Some((_, d)) => *d += c.after - c.before,
+            None => net[i].2.push((&c.cause, c.after - c.before)),
+        }
+    }
+    net.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let mut out = String::new();
+    for (metric, delta, causes) in net
+        .iter()
+        .filter(|m| m.1.abs() > 1e-9)
+        .take(CHANGES_PER_POINT)
+    {
+        // The cause that pushed furthest in the direction the metric moved.
+        let Some((cause, d)) = causes
+            .iter()
+            .max_by(|a, b| (a.1 * delta.signum()).total_cmp(&(b.1 * delta.signum())))
+        else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            "- `{metric}` {delta:+.2}, mostly from `{cause}` ({d:+.2})"
+        );
+        if let Some(q) = s.and_then(|s| crate::explain::source_of(s, cause)) {
+            let _ = write!(out, ": “{}”", md(q.trim()));
+        }
+        out += "\n";
+    }
+    out
+}
+
+/// Every decision where a side saw something other than what the other side did.
+fn misperceptions(rec: &GameRecord, names: &[String; 2]) -> String {
+    let mut out = String::from("## Perceived and true history\n\n");
+    let mut rows = Vec::new();
+    for t in &rec.history {
+        for p in 0..2 {
+            let (Some(seen), Some(truth)) = (t.perceived.get(p), t.orders.get(1 - p)) else {
+                continue;
+            };
+            for (d, shown) in seen {
+                let real = truth.get(d).map_or("?", |s| s.as_str());
+                if real != shown {
+                    rows.push(format!(
+                        "| {} | {} | {} | `{}` | `{}` | `{}` |",
+                        t.turn,
+                        md(&names[p]),
+                        md(&names[1 - p]),
+                        d,
+                        shown,
+                        real
+                    ));
+                }
+            }
+        }
+    }
+    if rows.is_empty() {
+        out += "Each side saw exactly what the other did: noise never acted.\n\n";
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Noise or misreporting changed what a side saw {} times. What each side believed is what its next move answered.\n",
+        rows.len()
+    );
+    out += "| turn | who saw | whose move | decision | seen | true |\n| ---: | --- | --- | --- | --- | --- |\n";
+    for r in rows {
+        out += &r;
+        out += "\n";
+    }
+    out += "\n";
+    out
+}
+
+/// The turn log as CSV: one row per turn, every metric a column.
+pub fn turns_csv(rec: &GameRecord) -> String {
+    let ids: Vec<&str> = rec.players.iter().map(|(id, _)| id.as_str()).collect();
+    let metrics: Vec<&String> = rec
+        .history
+        .first()
+        .map(|t| t.metrics.keys().collect())
+        .unwrap_or_default();
+    let mut header: Vec<String> = vec!["turn".into(), "date".into()];
+    for id in &ids {
+        header.push(format!("{id}_stance"));
+    }
+    for id in &ids {
+        header.push(format!("{id}_score"));
+    }
+    for id in &ids {
+        header.push(format!("{id}_orders"));
+    }
+    header.extend(["misperceived".into(), "news".into(), "events".into()]);
+    header.extend(metrics.iter().map(|m| m.to_string()));
+    let mut out = csv_row(&header);
+    for t in &rec.history {
+        let mut row = vec![t.turn.to_string(), t.date.clone()];
+        row.extend(t.stances.iter().map(|s| format!("{s:?}")));
+        row.extend(t.scores.iter().map(|v| v.to_string()));
+        row.extend(t.orders.iter().map(|o| {
+            o.iter()
+                .map(|(d, v)| format!("{d}={v}"))
+                .collect::<Vec<_>>()
+                .join(";")
+        }));
+        let mis: usize = (0..2)
+            .map(|p| {
+                let (Some(seen), Some(truth)) = (t.perceived.get(p), t.orders.get(1 - p)) else {
+                    return 0;
+                };
+                seen.iter()
+                    .filter(|(d, v)| truth.get(*d) != Some(*v))
+                    .count()
+            })
+            .sum();
+        row.push(mis.to_string());
+        row.push(t.news.join(";"));
+        row.push(t.events.join(";"));
+        row.extend(
+            metrics
+                .iter()
+                .map(|m| t.metrics.get(*m).map_or(String::new(), |v| v.to_string())),
+        );
+        out += &csv_row(&row);
+    }
+    out
+}
