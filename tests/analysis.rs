@@ -131,10 +131,9 @@ fn stage_game_at_a_later_turn_and_outside_the_game() {
 
 fn strategy(name: &str) -> (Controller, String) {
     (
-        Controller::Strategy {
-            strategy: common_enemy::strategy::from_spec(name).unwrap(),
-            rng: rand::SeedableRng::seed_from_u64(0),
-        },
+        common_enemy::strategy::Spec::parse(name)
+            .unwrap()
+            .controller(),
         name.to_string(),
     )
 }

@@ -53,7 +53,10 @@ fn player_name(rec: &GameRecord, s: Option<&LoadedScenario>, p: usize) -> String
 /// Both sides always cooperating, same scenario, seed, turns and noise.
 pub fn counterfactual(rec: &GameRecord, s: &LoadedScenario) -> Result<GameRecord, String> {
     let make = || -> Result<(Controller, String), String> {
-        Ok((crate::strategy::Spec::parse("cooperator")?.controller(), "cooperator".to_string()))
+        Ok((
+            crate::strategy::Spec::parse("cooperator")?.controller(),
+            "cooperator".to_string(),
+        ))
     };
     Ok(crate::sim::runner::play_recorded(
         Arc::new(s.clone()),
