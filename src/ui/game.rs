@@ -598,9 +598,7 @@ fn handover(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
 
 fn reveal(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let sc = &snap.s.scenario;
-    let Some(t) = snap.record.history.last() else {
-        return None;
-    };
+    let t = snap.record.history.last()?;
     widgets::heading(ui, &format!("Orders revealed — {}", t.date));
     ui.columns(2, |cols| {
         for (p, player) in sc.players.iter().enumerate() {
@@ -664,9 +662,7 @@ fn reveal(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
 
 fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let sc = &snap.s.scenario;
-    let Some(t) = snap.record.history.last() else {
-        return None;
-    };
+    let t = snap.record.history.last()?;
     widgets::heading(ui, &format!("Report — {}", t.date));
     for id in &t.events {
         if let Some(e) = sc.events.iter().find(|e| &e.id == id) {
