@@ -301,3 +301,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_held_match_plays_turn_after_turn() {
+    let s = load("prisoners_dilemma");
+    let mut h = Headless::default();
+    let m = external_match(&mut h, &s, true);
+    let sides = h.state(m).unwrap().players;
+    for turn in 1..=3 {
+        h.step();
+        let state = h.state(m).unwrap();
+        assert_eq!(
+            (state.turn, state.phase, state.released),
+            (turn, Phase::Orders, false),
+            "turn {turn} waits after its briefing"
+        );
+        h.app.world_mut().write_message(ContinueMatch(m));
+        h.step();
+        for side in sides {
+            h.app.world_mut().write_message(SubmitOrders {
+                side,
+                orders: Orders {
+                    choices: vec![0],
+                    answers: vec![],
+                },
+            });
+        }
+        h.step();
+        assert_eq!(
+            h.state(m).unwrap().phase,
+            Phase::Report,
+            "turn {turn} resolves"
+        );
+        h.app.world_mut().write_message(ContinueMatch(m));
+        h.step();
+    }
+}

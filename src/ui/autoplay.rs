@@ -4,7 +4,7 @@
 
 use super::game::{Intent, PendingIntent};
 use super::session::{Session, View};
-use crate::sim::components::{Match, MatchScenario, Side};
+use crate::sim::components::{Match, MatchScenario, Phase, Side};
 use crate::strategy::{Spec, Strategy, View as StrategyView};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
@@ -38,6 +38,8 @@ struct Driver {
     shot: Option<PathBuf>,
     count: u32,
     patience: u32,
+    /// The screen's button has been pressed; wait for the next screen.
+    acted: bool,
 }
 
 pub fn plugin(app: &mut App) {
@@ -64,6 +66,7 @@ pub fn install(app: &mut App, cfg: Autoplay) {
         shot: None,
         count: 0,
         patience: PATIENCE,
+        acted: false,
     });
 }
 
@@ -85,19 +88,42 @@ fn current(world: &World) -> Option<(View, u32)> {
     Some((session.view, m.turn))
 }
 
+/// Whether the match has caught up with the screen: between two schedule runs a
+/// screen can show for a frame before its phase arrives, and must not be acted on.
+fn settled(world: &World, view: View) -> bool {
+    let Some(m) = world
+        .get_resource::<Session>()
+        .and_then(|s| s.match_entity)
+        .and_then(|e| world.get::<Match>(e))
+    else {
+        return false;
+    };
+    match view {
+        View::Briefing => m.phase == Phase::Orders && !m.released,
+        View::Orders(_) | View::Handover(_) => m.phase == Phase::Orders && m.released,
+        View::Reveal | View::Report => m.phase == Phase::Report,
+        View::Debrief => m.phase == Phase::GameOver,
+        View::Waiting => false,
+    }
+}
+
 /// One frame of the driver; true when the debrief has been captured.
 fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
+    if !settled(world, view) {
+        return false;
+    }
     if d.seen != Some((view, turn)) {
         d.seen = Some((view, turn));
         d.wait = if d.count == 0 { SETTLE_FIRST } else { SETTLE };
         d.shot = None;
         d.patience = PATIENCE;
+        d.acted = false;
         if let View::Orders(p) = view {
             fill_orders(world, d, p);
         }
         return false;
     }
-    if view == View::Waiting {
+    if view == View::Waiting || d.acted {
         return false;
     }
     if d.wait > 0 {
@@ -147,6 +173,7 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
         View::Waiting => return false,
     };
     world.resource_mut::<PendingIntent>().0 = Some(intent);
+    d.acted = true;
     false
 }
 

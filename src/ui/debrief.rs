@@ -91,7 +91,7 @@ pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
         let d = swing.after - swing.before;
         ui.label(
             RichText::new(format!(
-                "{}: {:.1} → {:.1} ({d:+.1})",
+                "{}: {:.1} to {:.1} ({d:+.1})",
                 metric_name(s, swing.metric),
                 swing.before,
                 swing.after

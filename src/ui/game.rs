@@ -211,7 +211,7 @@ fn game_screen(
                     }
                     None => {
                         ui.spinner();
-                        ui.label("Loading the scenario…");
+                        ui.label("Loading the scenario...");
                     }
                 }
             });
@@ -281,7 +281,7 @@ pub fn draw(
                 View::Orders(p) => orders_screen(ui, snap, p),
                 View::Handover(p) => handover(ui, snap, p),
                 View::Waiting => {
-                    ui.label("Orders sealed. The turn resolves…");
+                    ui.label("Orders sealed. The turn resolves...");
                     None
                 }
                 View::Reveal => reveal(ui, snap),
@@ -430,7 +430,7 @@ fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
         .strong()
         .color(widgets::side_color(p)),
     );
-    ui.label(RichText::new("One choice per line. ↑/↓ move between decisions, number keys pick, Enter confirms. Nothing is sent until you confirm.").weak());
+    ui.label(RichText::new("One choice per line. Up/Down move between decisions, number keys pick, Enter confirms. Nothing is sent until you confirm.").weak());
     let focus = snap
         .session
         .focus
@@ -478,7 +478,7 @@ fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
         });
         frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label(
                     RichText::new(format!("{}. {}", d + 1, decision.name))
                         .strong()

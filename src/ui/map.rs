@@ -9,7 +9,7 @@ use bevy_egui::egui::{self, Color32, Pos2, Rect, Stroke, Ui, pos2, vec2};
 
 fn holder_color(h: Holder) -> Color32 {
     match h {
-        Holder::Enemy => Color32::from_rgb(40, 40, 40),
+        Holder::Enemy => Color32::from_rgb(20, 20, 20),
         Holder::Government => Color32::from_rgb(200, 60, 60),
         Holder::Opposition => Color32::from_rgb(90, 170, 90),
         Holder::Contested => Color32::from_rgb(200, 170, 60),
@@ -157,14 +157,24 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
             hovered = Some((l, holder));
         }
     }
-    let legend = "● held: black ISIS, red government, green opposition, gold contested   ◎ warned strike   ✺ unwarned strike";
-    painter.text(
-        rect.left_bottom() + vec2(4.0, -4.0),
-        egui::Align2::LEFT_BOTTOM,
-        legend,
-        egui::FontId::proportional(9.5),
-        Color32::from_gray(210),
-    );
+    // The legend sits under the map, where it can wrap.
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        let holders = [
+            (Holder::Enemy, "ISIS"),
+            (Holder::Government, "government"),
+            (Holder::Opposition, "opposition"),
+            (Holder::Contested, "contested"),
+        ];
+        for (holder, name) in holders {
+            ui.label(egui::RichText::new("■").color(holder_color(holder)));
+            ui.label(egui::RichText::new(name).small());
+        }
+        ui.label(
+            egui::RichText::new("   ring + leaflet: warned strike;  orange burst: unwarned")
+                .small(),
+        );
+    });
     if let Some((l, holder)) = hovered {
         let n = strikes.iter().filter(|(at, _, _)| *at == l.id).count();
         response.on_hover_text(format!(

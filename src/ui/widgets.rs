@@ -50,8 +50,12 @@ pub fn heading(ui: &mut Ui, text: &str) {
 /// The big button of a screen; Enter presses it too.
 pub fn primary(ui: &mut Ui, text: &str) -> bool {
     let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-    let button = egui::Button::new(RichText::new(format!("{text}  ⏎")).size(18.0).strong())
-        .min_size(egui::vec2(220.0, 36.0));
+    let button = egui::Button::new(
+        RichText::new(format!("{text}  [Enter]"))
+            .size(18.0)
+            .strong(),
+    )
+    .min_size(egui::vec2(220.0, 36.0));
     ui.add(button).clicked() || enter
 }
 
