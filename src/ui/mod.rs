@@ -73,6 +73,12 @@ pub fn run(launch: Launch) -> AppExit {
         reload::plugin,
         autoplay::plugin,
     ))
+    .add_systems(
+        PreUpdate,
+        drop_unchanged_modifiers
+            .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+            .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+    )
     .add_systems(Startup, spawn_camera)
     .add_systems(Update, set_icon)
     .add_systems(Update, run_turns.run_if(in_state(Screen::Game)))
@@ -94,6 +100,25 @@ pub fn run(launch: Launch) -> AppExit {
 /// The command line's wishes, for the systems that act on them.
 #[derive(Resource)]
 pub struct LaunchRequest(pub Launch);
+
+/// bevy_egui 0.42 reports the modifier keys as an event every frame, and egui
+/// repaints on any event, so a reactive window would redraw forever (measured:
+/// 160% CPU on an idle menu). Only real changes of the modifiers are kept.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut bevy_egui::EguiInput>,
+    mut last: Local<Option<bevy_egui::egui::Modifiers>>,
+) {
+    for mut input in inputs.iter_mut() {
+        input.0.events.retain(|e| match e {
+            bevy_egui::egui::Event::ModifiersChanged(m) => {
+                let changed = *last != Some(*m);
+                *last = Some(*m);
+                changed
+            }
+            _ => true,
+        });
+    }
+}
 
 fn spawn_camera(mut commands: Commands) {
     commands.spawn((Name::new("UI camera"), Camera2d));
