@@ -146,7 +146,8 @@ fn sync_view(
     };
     let view = session.view;
     match m.phase {
-        Phase::Orders if !m.released && !matches!(view, View::Briefing) => {
+        Phase::Orders if !m.released && session.drafted_turn != m.turn => {
+            session.drafted_turn = m.turn;
             session.view = View::Briefing;
             session.confirmed = [false; 2];
             session.focus = 0;
@@ -174,6 +175,18 @@ fn sync_view(
         }
         Phase::GameOver if view != View::Debrief => session.view = View::Debrief,
         _ => {}
+    }
+}
+
+/// The window redraws only on input; while the match moves on by itself (AI
+/// orders, resolution, a loading scenario) it asks for the next frame.
+fn keep_going(session: Option<Res<Session>>, matches: Query<&Match>, mut last: Local<Option<(u32, Phase, bool)>>, mut redraw: MessageWriter<bevy::window::RequestRedraw>) {
+    let Some(session) = session else { return };
+    let state = session.match_entity.and_then(|e| matches.get(e).ok()).map(|m| (m.turn, m.phase, m.released));
+    let busy = state.is_none() || session.view == View::Waiting || state != *last;
+    *last = state;
+    if busy && session.notice.is_none() {
+        redraw.write(bevy::window::RequestRedraw);
     }
 }
 

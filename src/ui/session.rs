@@ -101,6 +101,8 @@ pub struct Session {
     /// The decision keyboard numbers pick for.
     pub focus: usize,
     pub confirmed: [bool; 2],
+    /// The turn the drafts were set up for.
+    pub drafted_turn: u32,
     /// A save to replay once the scenario is loaded.
     pub resume: Option<SaveFile>,
     /// Last message for the player (saved, loaded, errors).
@@ -119,6 +121,7 @@ impl Session {
             answers: [Vec::new(), Vec::new()],
             focus: 0,
             confirmed: [false; 2],
+            drafted_turn: 0,
             resume: None,
             notice: None,
         }
