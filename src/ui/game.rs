@@ -21,6 +21,7 @@ pub fn plugin(app: &mut App) {
             (
                 session::start_when_loaded,
                 sync_view,
+                keep_going,
                 save_requests,
                 autosave,
             )
@@ -65,6 +66,7 @@ pub enum Intent {
     NextTurn,
     ExportRecord,
     MainMenu,
+    ToggleDilemma,
 }
 
 /// Everything a screen may read.
@@ -180,9 +182,17 @@ fn sync_view(
 
 /// The window redraws only on input; while the match moves on by itself (AI
 /// orders, resolution, a loading scenario) it asks for the next frame.
-fn keep_going(session: Option<Res<Session>>, matches: Query<&Match>, mut last: Local<Option<(u32, Phase, bool)>>, mut redraw: MessageWriter<bevy::window::RequestRedraw>) {
+fn keep_going(
+    session: Option<Res<Session>>,
+    matches: Query<&Match>,
+    mut last: Local<Option<(u32, Phase, bool)>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
     let Some(session) = session else { return };
-    let state = session.match_entity.and_then(|e| matches.get(e).ok()).map(|m| (m.turn, m.phase, m.released));
+    let state = session
+        .match_entity
+        .and_then(|e| matches.get(e).ok())
+        .map(|m| (m.turn, m.phase, m.released));
     let busy = state.is_none() || session.view == View::Waiting || state != *last;
     *last = state;
     if busy && session.notice.is_none() {
@@ -203,6 +213,7 @@ fn game_screen(
     mut exports: MessageWriter<ExportRecord>,
     mut next: ResMut<NextState<Screen>>,
     mut commands: Commands,
+    mut dilemma: ResMut<super::dilemma::DilemmaPanel>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Some(mut session) = session else {
@@ -242,8 +253,12 @@ fn game_screen(
         session: &session,
     };
     let drawn = draw(&mut root, &snap, &errors);
+    super::dilemma::draw(ctx, &mut dilemma, m, scenario, recorder);
     // Keys go to the pause menu while it is open.
     let intent = pending.0.take().or(if menu.paused { None } else { drawn });
+    if intent == Some(Intent::ToggleDilemma) {
+        dilemma.open = !dilemma.open;
+    }
     if let Some(intent) = intent {
         apply(
             intent,
@@ -266,8 +281,10 @@ pub fn draw(
     errors: &super::reload::ReloadErrors,
 ) -> Option<Intent> {
     let s = snap.s;
+    let top = egui::Panel::top("top")
+        .show(root, |ui| top_bar(ui, snap))
+        .inner;
     let mut intent = None;
-    egui::Panel::top("top").show(root, |ui| top_bar(ui, snap));
     if !errors.0.is_empty() {
         egui::Panel::bottom("reload-errors")
             .show(root, |ui| super::reload::error_panel(ui, &errors.0));
@@ -303,10 +320,11 @@ pub fn draw(
             };
         });
     });
-    intent
+    top.or(intent)
 }
 
-fn top_bar(ui: &mut Ui, snap: &Snapshot) {
+fn top_bar(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
+    let mut intent = None;
     let s = &snap.s.scenario;
     ui.horizontal(|ui| {
         ui.label(RichText::new(&s.title).strong().size(17.0));
@@ -333,8 +351,16 @@ fn top_bar(ui: &mut Ui, snap: &Snapshot) {
             );
         }
         ui.separator();
+        if ui
+            .button("Dilemma (D)")
+            .on_hover_text("The cooperate/defect game underneath this turn")
+            .clicked()
+        {
+            intent = Some(Intent::ToggleDilemma);
+        }
         ui.label(RichText::new("Esc: menu").weak());
     });
+    intent
 }
 
 fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
@@ -764,6 +790,7 @@ fn apply(
         Intent::ExportRecord => {
             exports.write(ExportRecord);
         }
+        Intent::ToggleDilemma => {}
         Intent::MainMenu => {
             commands.queue(super::menu::despawn_game);
             next.set(Screen::Menu);
@@ -800,11 +827,24 @@ fn save_requests(world: &mut World) {
             save.record.seed,
             std::process::id()
         ));
+        let scenario = world
+            .get_resource::<Session>()
+            .and_then(|s| s.scenario.clone());
+        let report = path.with_extension("md");
         let result = std::fs::create_dir_all(path.parent().unwrap_or(&path))
             .map_err(|e| e.to_string())
-            .and_then(|_| save.record.write(&path).map_err(|e| e.to_string()));
+            .and_then(|_| save.record.write(&path).map_err(|e| e.to_string()))
+            .and_then(|_| {
+                let text = crate::report::debrief::markdown(&save.record, scenario.as_deref());
+                crate::sim::record::write_atomically(&report, text.as_bytes())
+                    .map_err(|e| e.to_string())
+            });
         let notice = match result {
-            Ok(()) => format!("Game record saved to {}", path.display()),
+            Ok(()) => format!(
+                "Game record saved to {} and the debrief report to {}",
+                path.display(),
+                report.display()
+            ),
             Err(e) => format!("Could not save the record: {e}"),
         };
         world.resource_mut::<Session>().notice = Some(notice);

@@ -5,6 +5,7 @@
 pub mod autoplay;
 mod charts;
 mod debrief;
+mod dilemma;
 mod game;
 mod map;
 mod menu;
@@ -72,6 +73,7 @@ pub fn run(launch: Launch) -> AppExit {
         game::plugin,
         reload::plugin,
         autoplay::plugin,
+        dilemma::plugin,
     ))
     .add_systems(
         PreUpdate,
