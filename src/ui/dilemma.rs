@@ -179,11 +179,12 @@ pub fn game_view(ui: &mut Ui, g: &StageGame, landed: Option<[usize; 2]>) {
                             },
                         ));
                     frame.show(ui, |ui| {
+                        ui.set_min_width(130.0);
                         ui.vertical(|ui| {
                             ui.label(
-                                RichText::new(format!("{a:+.2} , {b:+.2}"))
+                                RichText::new(format!("{a:+.2}   {b:+.2}"))
                                     .monospace()
-                                    .size(15.0),
+                                    .size(14.0),
                             );
                             ui.label(RichText::new(tags.join(", ")).small());
                         });
