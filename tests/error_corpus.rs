@@ -139,3 +139,16 @@ fn misspelled_ids_get_a_did_you_mean_hint() {
         );
     }
 }
+
+#[test]
+fn shipped_scenarios_round_trip_through_ron() {
+    for name in ["syria_2015", "prisoners_dilemma", "stag_hunt", "chicken"] {
+        let loaded = scenario::load(Path::new(&format!("scenarios/{name}.ron"))).unwrap();
+        let text = ron::ser::to_string_pretty(&loaded.scenario, ron::ser::PrettyConfig::default())
+            .unwrap();
+        let again = scenario::parse_and_validate("again.ron", text.as_bytes())
+            .unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        assert_eq!(again.scenario, loaded.scenario, "{name}");
+        assert_eq!(again.compiled, loaded.compiled, "{name}");
+    }
+}

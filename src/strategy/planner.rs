@@ -104,15 +104,7 @@ pub fn plan(
     };
     // The opponent as the AI knows it: its moves as perceived, the AI's as played.
     let mut opponent = sides[1 - me].clone();
-    opponent.history = sides[me]
-        .history
-        .iter()
-        .map(|h| Memory {
-            mine: h.seen,
-            seen: h.mine,
-            lead: -h.lead,
-        })
-        .collect();
+    opponent.history = mirrored(&sides[me].history);
     opponent.seen_defections = opponent
         .history
         .iter()
@@ -261,17 +253,22 @@ fn candidates(
     out
 }
 
-/// The classic strategy that best predicts the opponent's moves so far, seen from
-/// its side; tit-for-tat when nothing has been seen.
-fn fit_opponent(mine: &[Memory]) -> Classic {
-    let theirs: Vec<Memory> = mine
-        .iter()
+/// A history as the other side would remember it, from what this side knows:
+/// their moves as perceived, this side's as played.
+fn mirrored(mine: &[Memory]) -> Vec<Memory> {
+    mine.iter()
         .map(|h| Memory {
             mine: h.seen,
             seen: h.mine,
             lead: -h.lead,
         })
-        .collect();
+        .collect()
+}
+
+/// The classic strategy that best predicts the opponent's moves so far, seen from
+/// its side; tit-for-tat when nothing has been seen.
+fn fit_opponent(mine: &[Memory]) -> Classic {
+    let theirs = mirrored(mine);
     let mut best = (Classic::TitForTat, usize::MAX);
     for c in Classic::ALL {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(0);

@@ -836,12 +836,19 @@ fn save_requests(world: &mut World) {
             .and_then(|_| save.record.write(&path).map_err(|e| e.to_string()))
             .and_then(|_| {
                 let text = crate::report::debrief::markdown(&save.record, scenario.as_deref());
+                let csv = crate::report::debrief::turns_csv(&save.record);
                 crate::sim::record::write_atomically(&report, text.as_bytes())
+                    .and_then(|_| {
+                        crate::sim::record::write_atomically(
+                            &report.with_extension("csv"),
+                            csv.as_bytes(),
+                        )
+                    })
                     .map_err(|e| e.to_string())
             });
         let notice = match result {
             Ok(()) => format!(
-                "Game record saved to {} and the debrief report to {}",
+                "Game record saved to {}; the debrief report beside it ({} and .csv)",
                 path.display(),
                 report.display()
             ),
