@@ -41,7 +41,7 @@ pub fn run(a: Args) -> ExitCode {
 fn launch(a: Args) -> Result<Launch, String> {
     let path = a
         .scenario
-        .unwrap_or_else(|| PathBuf::from("scenarios/syria_2015.ron"));
+        .unwrap_or_else(|| std::path::Path::new("scenarios").join(crate::ui::FLAGSHIP));
     // The game loads scenarios from the scenarios/ folder, where hot reload watches.
     let in_folder = path
         .parent()

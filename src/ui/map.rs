@@ -161,7 +161,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         let holders = [
-            (Holder::Enemy, "ISIS"),
+            (Holder::Enemy, "enemy"),
             (Holder::Government, "government"),
             (Holder::Opposition, "opposition"),
             (Holder::Contested, "contested"),

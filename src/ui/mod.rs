@@ -20,6 +20,9 @@ use bevy::winit::WinitSettings;
 use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass};
 use session::{Seat, Session, Setup};
 
+/// The scenario file the game opens with when none is named: the flagship.
+pub const FLAGSHIP: &str = "syria_2015.ron";
+
 /// Which screen is up.
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Screen {
@@ -216,10 +219,7 @@ fn start_from_launch(
             .unwrap_or([Seat::Human, Seat::Ai("ai_normal".into())]),
     };
     let setup = Setup {
-        scenario: l
-            .scenario
-            .clone()
-            .unwrap_or_else(|| "syria_2015.ron".into()),
+        scenario: l.scenario.clone().unwrap_or_else(|| FLAGSHIP.into()),
         seats,
         seed: l.seed.unwrap_or(1),
         noise: l.noise,

@@ -76,7 +76,7 @@ fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
         }
     }
     // The flagship first.
-    entries.sort_by_key(|(n, _)| (n != "syria_2015.ron", n.clone()));
+    entries.sort_by_key(|(n, _)| (n != super::FLAGSHIP, n.clone()));
     commands.insert_resource(Catalog {
         entries,
         chosen: 0,
