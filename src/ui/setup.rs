@@ -28,6 +28,8 @@ pub struct Catalog {
     pub seats: [SeatChoice; 2],
     pub seed: u64,
     pub noise: Option<f64>,
+    /// Every AI a side can have, read once when the screen opens.
+    pub strategies: Vec<String>,
 }
 
 /// A side's controller as the form edits it.
@@ -92,6 +94,7 @@ fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
         ],
         seed: 1,
         noise: settings.default_noise,
+        strategies: strategy_choices(),
     });
 }
 
@@ -109,7 +112,7 @@ fn setup_screen(
     let mut root = widgets::root(ctx);
     let mut start = false;
     let mut back = false;
-    let strategies = strategy_choices();
+    let strategies = catalog.strategies.clone();
     egui::Panel::left("scenarios")
         .default_size(300.0)
         .show(&mut root, |ui| {
@@ -129,7 +132,7 @@ fn setup_screen(
                 }
             }
             ui.add_space(12.0);
-            if ui.button("← Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            if ui.button("Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                 back = true;
             }
         });
