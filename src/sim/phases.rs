@@ -118,12 +118,7 @@ pub fn strategies_choose(
             decisions: &c.decisions[side.index as usize],
         };
         let stance = strategy.orders(&view, rng, &mut side.orders.choices);
-        side.orders.answers.clear();
-        for &e in &side.offered {
-            if let Some((_, d)) = &c.events[e as usize].choice {
-                side.orders.answers.push((e, d.option_for(stance)));
-            }
-        }
+        side.orders.answers = super::rules::answers_for(c, &side.offered, stance);
         side.submitted = true;
     }
 }

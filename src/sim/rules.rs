@@ -205,3 +205,16 @@ pub fn orders_for(decisions: &[CDecision], stance: Stance, out: &mut Vec<u8>) {
     out.clear();
     out.extend(decisions.iter().map(|d| d.option_for(stance)));
 }
+
+/// Answers to the event choices offered to a side: the first option of `stance`.
+pub fn answers_for(c: &Compiled, offered: &[u16], stance: Stance) -> Vec<(u16, u8)> {
+    offered
+        .iter()
+        .filter_map(|&e| {
+            c.events[e as usize]
+                .choice
+                .as_ref()
+                .map(|(_, d)| (e, d.option_for(stance)))
+        })
+        .collect()
+}

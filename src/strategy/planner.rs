@@ -191,11 +191,7 @@ pub fn plan(
         answers: Vec::new(),
     };
     let stance = crate::sim::rules::stance_of(&c.decisions[me], &orders.choices);
-    for &e in &sides[me].offered {
-        if let Some((_, d)) = &c.events[e as usize].choice {
-            orders.answers.push((e, d.option_for(stance)));
-        }
-    }
+    orders.answers = crate::sim::rules::answers_for(c, &sides[me].offered, stance);
     orders
 }
 

@@ -226,16 +226,7 @@ fn fill_orders(world: &mut World, d: &mut Driver, p: usize) {
         }
         (_, None) => return,
     };
-    let answers = sides[p]
-        .offered
-        .iter()
-        .filter_map(|&e| {
-            c.events[e as usize]
-                .choice
-                .as_ref()
-                .map(|(_, dec)| (e, dec.option_for(stance)))
-        })
-        .collect();
+    let answers = crate::sim::rules::answers_for(c, &sides[p].offered, stance);
     let mut session = world.resource_mut::<Session>();
     session.drafts[p] = choices;
     session.answers[p] = answers;
