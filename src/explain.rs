@@ -1,16 +1,18 @@
-//! Explanations of a turn: each metric's net change, the share of each cause, and
-//! the source quotation behind a cause. The command line and the game both show them.
+//! Explanations of a turn: each metric's net change, the share of each cause, the
+//! cause's name as players read it and the quotation behind it. The command line,
+//! the game and the debrief report all explain through this one module.
 
 use crate::scenario::LoadedScenario;
-use crate::sim::record::TurnRecord;
+use crate::sim::record::{CauseRecord, TurnRecord};
 
 /// One metric's change over a turn, with each cause's share in order of first effect.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Swing<'a> {
+    /// The metric's record key: `isis_strength`, `us.score`.
     pub metric: &'a str,
     pub before: f64,
     pub after: f64,
-    pub causes: Vec<(&'a str, f64)>,
+    pub causes: Vec<(&'a CauseRecord, f64)>,
 }
 
 /// The turn's changes grouped by metric (in order of first change), causes merged.
@@ -31,7 +33,7 @@ pub fn swings(t: &TurnRecord) -> Vec<Swing<'_>> {
         };
         let swing = &mut out[i];
         swing.after = c.after;
-        match swing.causes.iter_mut().find(|(cause, _)| *cause == c.cause) {
+        match swing.causes.iter_mut().find(|(cause, _)| **cause == c.cause) {
             Some((_, d)) => *d += c.after - c.before,
             None => swing.causes.push((&c.cause, c.after - c.before)),
         }
@@ -40,82 +42,218 @@ pub fn swings(t: &TurnRecord) -> Vec<Swing<'_>> {
     out
 }
 
-impl Swing<'_> {
-    /// "us strike_tactic=leaflets -1.0, shared_targets -4.0"
-    pub fn shares(&self) -> String {
-        self.causes
+impl<'a> Swing<'a> {
+    /// The net change.
+    pub fn delta(&self) -> f64 {
+        self.after - self.before
+    }
+
+    /// Causes that changed something, largest first.
+    pub fn by_size(&self) -> Vec<(&'a CauseRecord, f64)> {
+        let mut causes: Vec<_> = self
+            .causes
             .iter()
+            .copied()
             .filter(|(_, d)| *d != 0.0)
-            .map(|(c, d)| format!("{} {d:+.1}", short_cause(c)))
+            .collect();
+        causes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        causes
+    }
+
+    /// "Leaflet-warned strikes (United States) −1.0, Shared target lists −4.0",
+    /// largest first.
+    pub fn shares(&self, s: Option<&LoadedScenario>) -> String {
+        self.by_size()
+            .iter()
+            .map(|(c, d)| format!("{} {d:+.1}", cause_label(s, c)))
             .collect::<Vec<_>>()
             .join(", ")
     }
 
-    /// The quotation behind the largest cause that has one.
-    pub fn quote<'s>(&self, s: &'s LoadedScenario) -> Option<&'s str> {
+    /// The cause that pushed furthest in the direction the metric moved.
+    pub fn main_cause(&self) -> Option<(&'a CauseRecord, f64)> {
+        let delta = self.delta();
         self.causes
             .iter()
-            .filter(|(c, _)| source_of(s, c).is_some())
+            .copied()
+            .filter(|(_, d)| d.signum() == delta.signum())
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .and_then(|(c, _)| source_of(s, c))
+    }
+
+    /// The largest cause that has a quotation, with the quotation: the quotation
+    /// is always shown under the cause it belongs to.
+    pub fn quote<'s>(&self, s: &'s LoadedScenario) -> Option<(&'a CauseRecord, &'s str)> {
+        self.causes
+            .iter()
+            .filter_map(|(c, d)| source_of(s, c).map(|q| (*c, *d, q)))
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+            .map(|(c, _, q)| (c, q))
     }
 }
 
-/// `us strike_tactic=leaflets` for `option us.strike_tactic.leaflets`; rules by id.
-pub fn short_cause(cause: &str) -> String {
-    if let Some(rest) = cause.strip_prefix("option ") {
-        let mut parts = rest.splitn(3, '.');
-        if let (Some(p), Some(d), Some(o)) = (parts.next(), parts.next(), parts.next()) {
-            return format!("{p} {d}={o}");
+/// A metric's display name for its record key (`us.score` → "Score (United States)").
+pub fn metric_label(s: Option<&LoadedScenario>, key: &str) -> String {
+    let Some(s) = s else {
+        return key.to_string();
+    };
+    let sc = &s.scenario;
+    let (player, id) = match key.split_once('.') {
+        Some((p, id)) => (sc.players.iter().find(|x| x.id == p), id),
+        None => (None, key),
+    };
+    let name = sc
+        .metrics
+        .iter()
+        .find(|m| m.id == id)
+        .map_or(id, |m| m.name.as_str());
+    match player {
+        Some(p) => format!("{name} ({})", p.name),
+        None => name.to_string(),
+    }
+}
+
+/// A cause as players read it: the option's or rule's display name and who
+/// caused it. Without the scenario, the ids.
+pub fn cause_label(s: Option<&LoadedScenario>, cause: &CauseRecord) -> String {
+    let sc = s.map(|s| &s.scenario);
+    let rule = |list: fn(&crate::scenario::Scenario) -> &[crate::scenario::schema::Rule], id: &str| {
+        sc.and_then(|sc| list(sc).iter().find(|r| r.id == id))
+            .map(|r| r.description.trim())
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| humanize(id), str::to_string)
+    };
+    match cause {
+        CauseRecord::Option {
+            player,
+            decision,
+            option,
+        } => {
+            let p = sc.and_then(|sc| sc.players.iter().find(|x| &x.id == player));
+            let o = p
+                .and_then(|p| p.decisions.iter().find(|d| &d.id == decision))
+                .and_then(|d| d.options.iter().find(|o| &o.id == option));
+            format!(
+                "{} ({})",
+                o.map_or_else(|| humanize(option), |o| o.name.clone()),
+                p.map_or(player.as_str(), |p| p.name.as_str())
+            )
         }
+        CauseRecord::Choice { event, option } => {
+            let e = sc.and_then(|sc| sc.events.iter().find(|x| &x.id == event));
+            let o = e
+                .and_then(|e| e.choice.as_ref())
+                .and_then(|c| c.decision.options.iter().find(|o| &o.id == option));
+            format!(
+                "{}: {}",
+                e.map_or_else(|| humanize(event), |e| e.title.clone()),
+                o.map_or_else(|| humanize(option), |o| o.name.clone())
+            )
+        }
+        CauseRecord::JointRule(id) => rule(|s| &s.joint_rules, id),
+        CauseRecord::ChanceRule(id) => rule(|s| &s.chance_rules, id),
+        CauseRecord::ScoreRule(id) => rule(|s| &s.score_rules, id),
+        CauseRecord::Event(id) => sc
+            .and_then(|sc| sc.events.iter().find(|x| &x.id == id))
+            .map_or_else(|| humanize(id), |e| e.title.clone()),
+        CauseRecord::Clamp => "held within its range".into(),
     }
-    cause
-        .split_once('.')
-        .filter(|(list, _)| list.ends_with("_rules"))
-        .map_or(cause.to_string(), |(_, id)| id.to_string())
 }
 
-/// The quotation behind a cause name as records write it.
-pub fn source_of<'a>(s: &'a LoadedScenario, cause: &str) -> Option<&'a str> {
+/// `shared_targets` → "Shared targets": an id read aloud, for causes with no name.
+fn humanize(id: &str) -> String {
+    let text = id.replace('_', " ");
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The quotation behind a cause, if the scenario gives one.
+pub fn source_of<'a>(s: &'a LoadedScenario, cause: &CauseRecord) -> Option<&'a str> {
     let sc = &s.scenario;
     let rule = |list: &'a [crate::scenario::schema::Rule], id: &str| {
         list.iter()
             .find(|r| r.id == id)
             .and_then(|r| r.source.as_deref())
     };
-    if let Some(rest) = cause.strip_prefix("option ") {
-        let mut parts = rest.splitn(3, '.');
-        let (p, d, o) = (parts.next()?, parts.next()?, parts.next()?);
-        let player = sc.players.iter().find(|x| x.id == p)?;
-        let decision = player.decisions.iter().find(|x| x.id == d)?;
-        return decision
+    match cause {
+        CauseRecord::Option {
+            player,
+            decision,
+            option,
+        } => sc
+            .players
+            .iter()
+            .find(|x| &x.id == player)?
+            .decisions
+            .iter()
+            .find(|x| &x.id == decision)?
             .options
             .iter()
-            .find(|x| x.id == o)?
+            .find(|x| &x.id == option)?
             .source
-            .as_deref();
-    }
-    if let Some(rest) = cause.strip_prefix("choice ") {
-        let (e, o) = rest.split_once('.')?;
-        let event = sc.events.iter().find(|x| x.id == e)?;
-        return event
+            .as_deref(),
+        CauseRecord::Choice { event, option } => sc
+            .events
+            .iter()
+            .find(|x| &x.id == event)?
             .choice
             .as_ref()?
             .decision
             .options
             .iter()
-            .find(|x| x.id == o)?
+            .find(|x| &x.id == option)?
             .source
-            .as_deref();
+            .as_deref(),
+        CauseRecord::Event(id) => sc.events.iter().find(|x| &x.id == id)?.source.as_deref(),
+        CauseRecord::JointRule(id) => rule(&sc.joint_rules, id),
+        CauseRecord::ChanceRule(id) => rule(&sc.chance_rules, id),
+        CauseRecord::ScoreRule(id) => rule(&sc.score_rules, id),
+        CauseRecord::Clamp => None,
     }
-    if let Some(id) = cause.strip_prefix("event ") {
-        return sc.events.iter().find(|x| x.id == id)?.source.as_deref();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::record::ChangeRecord;
+
+    fn change(metric: &str, before: f64, after: f64, cause: CauseRecord) -> ChangeRecord {
+        ChangeRecord {
+            metric: metric.into(),
+            before,
+            after,
+            cause,
+        }
     }
-    let (list, id) = cause.split_once('.')?;
-    match list {
-        "joint_rules" => rule(&sc.joint_rules, id),
-        "chance_rules" => rule(&sc.chance_rules, id),
-        "score_rules" => rule(&sc.score_rules, id),
-        _ => None,
+
+    #[test]
+    fn swings_merge_causes_and_order_them_by_size() {
+        let small = CauseRecord::JointRule("small_rule".into());
+        let big = CauseRecord::Event("big_event".into());
+        let t = TurnRecord {
+            turn: 1,
+            date: String::new(),
+            news: vec![],
+            orders: vec![],
+            perceived: vec![],
+            stances: vec![],
+            events: vec![],
+            changes: vec![
+                change("m", 10.0, 11.0, small.clone()),
+                change("m", 11.0, 6.0, big.clone()),
+                change("m", 6.0, 6.5, small.clone()),
+                change("other", 1.0, 1.0, CauseRecord::Clamp),
+            ],
+            metrics: Default::default(),
+            scores: vec![],
+        };
+        let s = swings(&t);
+        assert_eq!(s.len(), 1, "a metric that ends where it began is left out");
+        assert_eq!(s[0].delta(), -3.5);
+        assert_eq!(s[0].by_size(), vec![(&big, -5.0), (&small, 1.5)]);
+        assert_eq!(s[0].main_cause(), Some((&big, -5.0)));
+        assert_eq!(s[0].shares(None), "Big event -5.0, Small rule +1.5");
     }
 }

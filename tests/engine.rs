@@ -10,7 +10,8 @@ use common_enemy::sim::components::{
     ContinueMatch, Controller, Match, Orders, Phase, SubmitOrders,
 };
 use common_enemy::sim::record::GameRecord;
-use common_enemy::sim::runner::{Headless, play_recorded, replay};
+use common_enemy::sim::replay;
+use common_enemy::sim::runner::{Headless, play_recorded};
 use common_enemy::strategy;
 use proptest::prelude::*;
 use rand::SeedableRng;

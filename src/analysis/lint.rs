@@ -6,7 +6,7 @@ use super::classify::{self, Trps};
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Dilemma;
 
-/// Samples per cell when the scenario has chance; the lint runs at every load.
+/// Samples per cell when the scenario has chance.
 const LINT_SAMPLES: usize = 200;
 
 /// A warning on the `dilemma` field: a message and a hint.
@@ -70,4 +70,22 @@ pub fn dilemma_warnings(s: &LoadedScenario) -> Vec<DilemmaWarning> {
         }
     }
     out
+}
+
+/// Adds the dilemma lint's warnings to a loaded scenario, placed at its `dilemma`
+/// field. `validate` runs it; loading a scenario does not, since it plays the engine.
+pub fn check(loaded: &mut LoadedScenario) {
+    let warnings = dilemma_warnings(loaded);
+    if warnings.is_empty() {
+        return;
+    }
+    let index = crate::ronfile::PathIndex::build(&loaded.source.text);
+    for w in warnings {
+        let d = loaded
+            .source
+            .diagnostic_at(&index, "dilemma", w.message)
+            .with_hint(w.hint)
+            .warning();
+        loaded.warnings.push(d);
+    }
 }

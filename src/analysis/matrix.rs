@@ -14,7 +14,8 @@ use crate::scenario::compiled::{CTrigger, Compiled, Cond};
 use crate::scenario::schema::Stance;
 use crate::sim::components::*;
 use crate::sim::runner::Headless;
-use crate::sim::{MatchSetup, rules::orders_for};
+use crate::sim::MatchSetup;
+use crate::sim::rules::{answers_for, orders_for};
 use bevy::prelude::*;
 use std::sync::Arc;
 
@@ -111,7 +112,9 @@ pub fn measure(
         let mut forks = Vec::with_capacity(chunk.len() * bases.len());
         for &(r, col) in chunk {
             for &base in &bases {
-                let fork = fork_match(h.app.world_mut(), base);
+                let Some(fork) = crate::sim::fork_in_place(h.app.world_mut(), base) else {
+                    continue;
+                };
                 submit(&mut h, fork, [&rows[r], &cols[col]]);
                 forks.push(fork);
             }
@@ -129,7 +132,7 @@ pub fn measure(
             cells.push(summarize(&deltas));
         }
         for fork in forks {
-            despawn_match(h.app.world_mut(), fork);
+            crate::sim::despawn_match(h.app.world_mut(), fork);
         }
     }
     Ok(Measured {
@@ -206,13 +209,7 @@ fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
             .get::<Side>(side)
             .map(|s| s.offered.clone())
             .unwrap_or_default();
-        let answers = offered
-            .into_iter()
-            .filter_map(|e| {
-                let (_, d) = scenario.compiled.events[e as usize].choice.as_ref()?;
-                Some((e, d.option_for(plans[p].stance)))
-            })
-            .collect();
+        let answers = answers_for(&scenario.compiled, &offered, plans[p].stance);
         world.write_message(SubmitOrders {
             side,
             orders: Orders {
@@ -221,37 +218,6 @@ fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
             },
         });
     }
-}
-
-/// A copy of a match and its two sides as new entities, in the same phase.
-fn fork_match(world: &mut World, m: Entity) -> Entity {
-    let state = world.get::<Match>(m).cloned().expect("a live match");
-    let scenario = world
-        .get::<MatchScenario>(m)
-        .cloned()
-        .expect("a live match");
-    let sides = state
-        .players
-        .map(|s| world.get::<Side>(s).cloned().expect("a live side"));
-    let fork = world.spawn_empty().id();
-    let mut new_players = [Entity::PLACEHOLDER; 2];
-    for (i, mut side) in sides.into_iter().enumerate() {
-        side.match_entity = fork;
-        new_players[i] = world.spawn((side, Controller::External)).id();
-    }
-    let mut state = state;
-    state.players = new_players;
-    world.entity_mut(fork).insert((state, scenario));
-    fork
-}
-
-fn despawn_match(world: &mut World, m: Entity) {
-    if let Some(players) = world.get::<Match>(m).map(|s| s.players) {
-        for p in players {
-            world.despawn(p);
-        }
-    }
-    world.despawn(m);
 }
 
 /// Mean and standard error of the mean, per player.

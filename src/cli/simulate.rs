@@ -3,7 +3,8 @@
 use crate::scenario::LoadedScenario;
 use crate::sim::components::Controller;
 use crate::sim::record::{GameRecord, TurnRecord};
-use crate::sim::runner::{play_recorded, replay as replay_record};
+use crate::sim::replay as replay_record;
+use crate::sim::runner::play_recorded;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -179,10 +180,10 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
             swing.metric,
             swing.before,
             swing.after,
-            swing.after - swing.before,
-            swing.shares()
+            swing.delta(),
+            swing.shares(Some(s))
         );
-        if let Some(q) = swing.quote(s) {
+        if let Some((_, q)) = swing.quote(s) {
             let q: String = q.trim().chars().take(120).collect();
             out += &format!("{:>8}“{q}”\n", "");
         }

@@ -40,7 +40,9 @@ pub fn check_file(path: &std::path::Path) -> Result<Vec<Diagnostic>, Vec<Diagnos
     if is_strategy(path) {
         return crate::strategy::language::StrategyFile::load(path).map(|_| Vec::new());
     }
-    crate::scenario::load(path).map(|s| s.warnings)
+    let mut loaded = crate::scenario::load(path)?;
+    crate::analysis::lint::check(&mut loaded);
+    Ok(loaded.warnings)
 }
 
 /// A strategy file opens with `Strategy(`; anything else is read as a scenario.

@@ -247,6 +247,7 @@ fn turning_points(
 /// The largest net metric changes of a turn (scores aside), each with its biggest
 /// cause and that cause's source quotation.
 fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
+    use crate::explain::{cause_label, metric_label};
     let score_suffix = s.map(|s| {
         let id = &s
             .scenario
@@ -257,44 +258,26 @@ fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
             .map_or(String::new(), |m| m.id.clone());
         format!(".{id}")
     });
-    let mut net: Vec<(&str, f64, Vec<(&str, f64)>)> = Vec::new();
-    for c in &t.changes {
-        if score_suffix
-            .as_deref()
-            .is_some_and(|suffix| c.metric.ends_with(suffix))
-        {
-            continue;
-        }
-        let i = match net.iter().position(|m| m.0 == c.metric) {
-            Some(i) => i,
-            None => {
-                net.push((&c.metric, 0.0, Vec::new()));
-                net.len() - 1
-            }
-        };
-        net[i].1 += c.after - c.before;
-        match net[i].2.iter_mut().find(|(cause, _)| *cause == c.cause) {
-            Some((_, d)) => *d += c.after - c.before,
-            None => net[i].2.push((&c.cause, c.after - c.before)),
-        }
-    }
-    net.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let mut swings: Vec<_> = crate::explain::swings(t)
+        .into_iter()
+        .filter(|w| {
+            !score_suffix
+                .as_deref()
+                .is_some_and(|suffix| w.metric.ends_with(suffix))
+        })
+        .collect();
+    swings.sort_by(|a, b| b.delta().abs().total_cmp(&a.delta().abs()));
     let mut out = String::new();
-    for (metric, delta, causes) in net
-        .iter()
-        .filter(|m| m.1.abs() > 1e-9)
-        .take(CHANGES_PER_POINT)
-    {
-        // The cause that pushed furthest in the direction the metric moved.
-        let Some((cause, d)) = causes
-            .iter()
-            .max_by(|a, b| (a.1 * delta.signum()).total_cmp(&(b.1 * delta.signum())))
-        else {
+    for swing in swings.iter().take(CHANGES_PER_POINT) {
+        let Some((cause, d)) = swing.main_cause() else {
             continue;
         };
         let _ = write!(
             out,
-            "- `{metric}` {delta:+.2}, mostly from `{cause}` ({d:+.2})"
+            "- {} {:+.2}, mostly from {} ({d:+.2})",
+            md(&metric_label(s, swing.metric)),
+            swing.delta(),
+            md(&cause_label(s, cause))
         );
         if let Some(q) = s.and_then(|s| crate::explain::source_of(s, cause)) {
             let _ = write!(out, ": “{}”", md(q.trim()));

@@ -96,24 +96,15 @@ pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Ve
     diagnostics.sort_by_key(|d| (d.severity, d.line, d.col));
     match compiled {
         Some(compiled) => {
-            let mut loaded = LoadedScenario {
+            // The dilemma lint plays the stage game, so it runs where a scenario is
+            // checked (`validate`, `analysis::lint::check`), not on every load.
+            Ok(LoadedScenario {
                 scenario,
                 compiled,
                 hash: fnv1a(bytes),
                 source,
                 warnings: diagnostics,
-            };
-            // A declared dilemma is checked by playing its stage game: it needs the
-            // compiled rules, so it runs after validation.
-            for w in crate::analysis::lint::dilemma_warnings(&loaded) {
-                let d = loaded
-                    .source
-                    .diagnostic_at(&index, "dilemma", w.message)
-                    .with_hint(w.hint)
-                    .warning();
-                loaded.warnings.push(d);
-            }
-            Ok(loaded)
+            })
         }
         None => Err(diagnostics),
     }

@@ -3,7 +3,7 @@
 
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
-use crate::strategy::Strategy;
+use super::seat::Strategy;
 use bevy::prelude::*;
 use rand::rngs::Xoshiro256PlusPlus;
 use std::sync::Arc;
@@ -147,21 +147,13 @@ pub struct Side {
 pub enum Controller {
     /// Orders come from outside (the UI, a replayed record): a `SubmitOrders` message.
     External,
-    /// A strategy chooses, with its own seeded RNG.
+    /// A strategy chooses, with its own seeded RNG: a classic, a RON strategy or
+    /// the scenario-aware AI, all alike to the engine.
     Strategy {
         strategy: Box<dyn Strategy>,
         rng: Xoshiro256PlusPlus,
     },
-    /// The scenario-aware AI: Monte Carlo lookahead through the turn systems.
-    Planner {
-        difficulty: crate::strategy::planner::Difficulty,
-        rng: Xoshiro256PlusPlus,
-    },
 }
-
-/// Marks sides the scenario-aware AI plays, so its planning system skips the rest.
-#[derive(Component, Debug, Clone, Copy)]
-pub struct AiPlanner;
 
 /// Sealed orders from outside the engine.
 #[derive(Message, Debug, Clone)]

@@ -3,8 +3,7 @@
 
 use super::components::*;
 use super::rules::stance_of;
-use crate::scenario::compiled::Compiled;
-use crate::strategy::View;
+use super::seat::View;
 use bevy::prelude::*;
 
 /// A held match, its briefing read, starts taking orders.
@@ -23,103 +22,39 @@ pub fn taking_orders(m: &Match) -> bool {
     m.phase == Phase::Orders && m.released
 }
 
-/// Orders from outside (the UI, a replay) for sides whose match is taking orders.
-/// Orders of the wrong shape are refused and logged, never applied.
-pub fn receive_orders(
-    mut messages: MessageReader<SubmitOrders>,
-    matches: Query<(&Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for msg in messages.read() {
-        let Ok(mut side) = sides.get_mut(msg.side) else {
-            continue;
-        };
-        let Ok((m, scenario)) = matches.get(side.match_entity) else {
-            continue;
-        };
-        if m.phase != Phase::Orders {
-            continue;
-        }
-        match check_orders(
-            &scenario.0.compiled,
-            side.index as usize,
-            &side.offered,
-            &msg.orders,
-        ) {
-            Ok(()) => {
-                side.orders = msg.orders.clone();
-                side.submitted = true;
-            }
-            Err(e) => warn!("orders refused: {e}"),
-        }
-    }
-}
-
-/// Whether `orders` name one valid option per decision and answer every offered choice.
-pub fn check_orders(
-    c: &Compiled,
-    player: usize,
-    offered: &[u16],
-    orders: &Orders,
-) -> Result<(), String> {
-    let decisions = &c.decisions[player];
-    if orders.choices.len() != decisions.len() {
-        return Err(format!(
-            "{} choices for {} decisions",
-            orders.choices.len(),
-            decisions.len()
-        ));
-    }
-    if let Some(d) = orders
-        .choices
-        .iter()
-        .zip(decisions)
-        .position(|(&o, d)| o as usize >= d.options.len())
-    {
-        return Err(format!("no option {} in decision {d}", orders.choices[d]));
-    }
-    for &e in offered {
-        let answer = orders.answers.iter().find(|(ev, _)| *ev == e);
-        let options = c.events[e as usize]
-            .choice
-            .as_ref()
-            .map_or(0, |(_, d)| d.options.len());
-        if !matches!(answer, Some((_, o)) if (*o as usize) < options) {
-            return Err(format!("event choice {e} is not answered"));
-        }
-    }
-    Ok(())
-}
-
-/// Strategies write orders for their sides.
+/// Strategies write orders for their sides. Each sees its side's `View`; the
+/// choices buffer is lent out and back so a turn allocates nothing.
 pub fn strategies_choose(
     matches: Query<(&Match, &MatchScenario)>,
-    mut sides: Query<(&mut Side, &mut Controller)>,
+    mut sides: Query<&mut Side>,
+    mut controllers: Query<&mut Controller>,
 ) {
-    for (mut side, mut controller) in sides.iter_mut() {
-        if side.submitted {
-            continue;
-        }
-        let Controller::Strategy { strategy, rng } = &mut *controller else {
-            continue;
-        };
-        let Ok((m, scenario)) = matches.get(side.match_entity) else {
-            continue;
-        };
+    for (m, scenario) in &matches {
         if m.phase != Phase::Orders {
             continue;
         }
-        let c = &scenario.0.compiled;
-        let side = &mut *side;
-        let view = View {
-            turn: m.turn,
-            history: &side.history,
-            seen_defections: side.seen_defections,
-            decisions: &c.decisions[side.index as usize],
-        };
-        let stance = strategy.orders(&view, rng, &mut side.orders.choices);
-        side.orders.answers = super::rules::answers_for(c, &side.offered, stance);
-        side.submitted = true;
+        for p in 0..2 {
+            let Ok(mut controller) = controllers.get_mut(m.players[p]) else {
+                continue;
+            };
+            let Controller::Strategy { strategy, rng } = &mut *controller else {
+                continue;
+            };
+            let Ok(mut pair) = sides.get_many_mut(m.players) else {
+                continue;
+            };
+            if pair[p].submitted {
+                continue;
+            }
+            let mut choices = std::mem::take(&mut pair[p].orders.choices);
+            let view = View::of(&scenario.0, m, [&*pair[0], &*pair[1]], p);
+            let stance = strategy.orders(&view, rng, &mut choices);
+            let side = &mut *pair[p];
+            side.orders.choices = choices;
+            side.orders.answers =
+                super::rules::answers_for(&scenario.0.compiled, &side.offered, stance);
+            side.submitted = true;
+        }
     }
 }
 

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The record format this build writes and reads.
-pub const RECORD_FORMAT: u32 = 1;
+/// Format 2: causes are typed (`Option(player: .., decision: .., option: ..)`),
+/// not strings.
+pub const RECORD_FORMAT: u32 = 2;
 
 /// A whole match.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,8 +64,27 @@ pub struct ChangeRecord {
     pub metric: String,
     pub before: f64,
     pub after: f64,
-    /// e.g. `option us.strike_tactic.leaflet_warned`, `joint_rules.shared_targets`, `event metrojet_9268`, `clamp`.
-    pub cause: String,
+    pub cause: CauseRecord,
+}
+
+/// The rule that made a change, by the scenario's ids: what a record keeps of a
+/// `Cause`, resolved once when the turn goes on record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CauseRecord {
+    /// The option a player chose.
+    Option {
+        player: String,
+        decision: String,
+        option: String,
+    },
+    /// The option a player chose in an event's one-off choice.
+    Choice { event: String, option: String },
+    JointRule(String),
+    ChanceRule(String),
+    ScoreRule(String),
+    Event(String),
+    /// The metric was pulled back inside its range.
+    Clamp,
 }
 
 /// The record being written for a match.
@@ -108,8 +129,12 @@ impl GameRecord {
     /// Reads a record from an untrusted file.
     pub fn load(path: &Path) -> Result<GameRecord, crate::ronfile::Diagnostic> {
         let bytes = crate::ronfile::read(path)?;
-        let (record, source) =
-            crate::ronfile::parse::<GameRecord>(&path.display().to_string(), &bytes)?;
+        Self::parse(&path.display().to_string(), &bytes)
+    }
+
+    /// Parses and checks a record's bytes; `name` places the messages.
+    pub fn parse(name: &str, bytes: &[u8]) -> Result<GameRecord, crate::ronfile::Diagnostic> {
+        let (record, source) = crate::ronfile::parse::<GameRecord>(name, bytes)?;
         if record.format != RECORD_FORMAT {
             let index = crate::ronfile::PathIndex::build(&source.text);
             return Err(source
@@ -167,9 +192,10 @@ pub fn slot_name(s: &LoadedScenario, slot: Slot) -> String {
     }
 }
 
-/// Names a cause as records and reports do.
-pub fn cause_name(s: &LoadedScenario, cause: Cause) -> String {
+/// A cause as records keep it.
+pub fn cause_record(s: &LoadedScenario, cause: Cause) -> CauseRecord {
     let sc = &s.scenario;
+    let id = |v: Option<&String>| v.cloned().unwrap_or_default();
     match cause {
         Cause::Option {
             player,
@@ -178,44 +204,28 @@ pub fn cause_name(s: &LoadedScenario, cause: Cause) -> String {
         } => {
             let p = &sc.players[player as usize];
             let d = &p.decisions[decision as usize];
-            format!("option {}.{}.{}", p.id, d.id, d.options[option as usize].id)
+            CauseRecord::Option {
+                player: p.id.clone(),
+                decision: d.id.clone(),
+                option: id(d.options.get(option as usize).map(|o| &o.id)),
+            }
         }
         Cause::EventChoice { event, option } => {
             let e = &sc.events[event as usize];
-            let o = e
-                .choice
-                .as_ref()
-                .map_or("?", |c| c.decision.options[option as usize].id.as_str());
-            format!("choice {}.{}", e.id, o)
+            CauseRecord::Choice {
+                event: e.id.clone(),
+                option: id(e
+                    .choice
+                    .as_ref()
+                    .and_then(|c| c.decision.options.get(option as usize))
+                    .map(|o| &o.id)),
+            }
         }
-        Cause::JointRule(i) => format!("joint_rules.{}", sc.joint_rules[i as usize].id),
-        Cause::ChanceRule(i) => format!("chance_rules.{}", sc.chance_rules[i as usize].id),
-        Cause::ScoreRule(i) => format!("score_rules.{}", sc.score_rules[i as usize].id),
-        Cause::Event(i) => format!("event {}", sc.events[i as usize].id),
-        Cause::Clamp => "clamp".into(),
-    }
-}
-
-/// The article quotation behind a cause, if the scenario gives one.
-pub fn cause_source(s: &LoadedScenario, cause: Cause) -> Option<&str> {
-    let sc = &s.scenario;
-    match cause {
-        Cause::Option {
-            player,
-            decision,
-            option,
-        } => sc.players[player as usize].decisions[decision as usize].options[option as usize]
-            .source
-            .as_deref(),
-        Cause::EventChoice { event, option } => sc.events[event as usize]
-            .choice
-            .as_ref()
-            .and_then(|c| c.decision.options[option as usize].source.as_deref()),
-        Cause::JointRule(i) => sc.joint_rules[i as usize].source.as_deref(),
-        Cause::ChanceRule(i) => sc.chance_rules[i as usize].source.as_deref(),
-        Cause::ScoreRule(i) => sc.score_rules[i as usize].source.as_deref(),
-        Cause::Event(i) => sc.events[i as usize].source.as_deref(),
-        Cause::Clamp => None,
+        Cause::JointRule(i) => CauseRecord::JointRule(sc.joint_rules[i as usize].id.clone()),
+        Cause::ChanceRule(i) => CauseRecord::ChanceRule(sc.chance_rules[i as usize].id.clone()),
+        Cause::ScoreRule(i) => CauseRecord::ScoreRule(sc.score_rules[i as usize].id.clone()),
+        Cause::Event(i) => CauseRecord::Event(sc.events[i as usize].id.clone()),
+        Cause::Clamp => CauseRecord::Clamp,
     }
 }
 
@@ -301,7 +311,7 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
                 metric: slot_name(s, c.slot),
                 before: c.before,
                 after: c.after,
-                cause: cause_name(s, c.cause),
+                cause: cause_record(s, c.cause),
             })
             .collect(),
         metrics,

@@ -1,9 +1,9 @@
-//! Headless driving of the turn schedule: a bare `App` with the sim plugin, runs of
-//! `TurnSchedule` until matches end, and replay of a record's true orders.
+//! Headless driving of the turn schedule: a bare `App` with the sim plugin, and
+//! runs of `TurnSchedule` until matches end.
 
 use super::components::*;
-use super::record::{GameRecord, Recorder, first_difference};
-use super::{MatchSetup, TurnSchedule, spawn_match};
+use super::record::{GameRecord, Recorder};
+use super::{MatchSetup, spawn_match};
 use crate::scenario::LoadedScenario;
 use bevy::prelude::*;
 use std::sync::Arc;
@@ -28,10 +28,7 @@ impl Headless {
 
     /// One run of the turn schedule: every match whose orders are in plays a turn.
     pub fn step(&mut self) {
-        let world = self.app.world_mut();
-        world.run_schedule(TurnSchedule);
-        world.resource_mut::<Messages<SubmitOrders>>().update();
-        world.resource_mut::<Messages<ContinueMatch>>().update();
+        super::step(self.app.world_mut());
     }
 
     /// Runs until every match is over, or a match stops making progress (it waits
@@ -96,133 +93,4 @@ pub fn play_recorded(
     h.record(m)
         .cloned()
         .expect("the match was spawned with a recorder")
-}
-
-/// Why a replay did not reproduce its record.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReplayError {
-    /// The scenario file is not the one the record was made with.
-    ScenarioChanged { recorded: String, now: String },
-    /// The first turn and field where the replay differs.
-    Diverged { turn: u32, field: String },
-    /// The record's orders cannot be played on this scenario.
-    BadOrders { turn: u32, message: String },
-}
-
-impl std::fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReplayError::ScenarioChanged { recorded, now } => write!(
-                f,
-                "the scenario changed since the record was made: hash {recorded} on record, {now} now"
-            ),
-            ReplayError::Diverged { turn, field } => write!(f, "turn {turn} diverges at {field}"),
-            ReplayError::BadOrders { turn, message } => write!(f, "turn {turn}: {message}"),
-        }
-    }
-}
-
-/// Re-plays a record's true orders through the same systems and compares every turn.
-pub fn replay(record: &GameRecord, scenario: Arc<LoadedScenario>) -> Result<usize, ReplayError> {
-    if record.scenario_hash != scenario.hash_hex() {
-        return Err(ReplayError::ScenarioChanged {
-            recorded: record.scenario_hash.clone(),
-            now: scenario.hash_hex(),
-        });
-    }
-    let mut h = Headless::default();
-    let m = h.spawn(MatchSetup {
-        scenario: scenario.clone(),
-        seed: record.seed,
-        turns: Some(record.turns),
-        noise: Some(record.noise),
-        controllers: [Controller::External, Controller::External],
-        explain: true,
-        hold: false,
-        record_as: Some([String::new(), String::new()]),
-    });
-    let sides = h.state(m).map(|s| s.players).expect("spawned");
-    for (i, expected) in record.history.iter().enumerate() {
-        for (p, &side) in sides.iter().enumerate() {
-            let orders = orders_from_names(&scenario, p, expected).map_err(|message| {
-                ReplayError::BadOrders {
-                    turn: expected.turn,
-                    message,
-                }
-            })?;
-            h.app
-                .world_mut()
-                .write_message(SubmitOrders { side, orders });
-        }
-        h.step();
-        let actual = h.record(m).and_then(|r| r.history.get(i)).cloned();
-        let Some(actual) = actual else {
-            return Err(ReplayError::Diverged {
-                turn: expected.turn,
-                field: "the match ended or stalled before this turn".into(),
-            });
-        };
-        if let Some(field) = first_difference(expected, &actual) {
-            return Err(ReplayError::Diverged {
-                turn: expected.turn,
-                field,
-            });
-        }
-    }
-    let produced = h.record(m).cloned().expect("recorder");
-    if produced.history.len() != record.history.len() {
-        return Err(ReplayError::Diverged {
-            turn: produced.history.len() as u32,
-            field: "number of turns".into(),
-        });
-    }
-    if produced.outcome != record.outcome {
-        return Err(ReplayError::Diverged {
-            turn: record.history.last().map_or(0, |t| t.turn),
-            field: format!(
-                "outcome: record has {:?}, replay gives {:?}",
-                record.outcome, produced.outcome
-            ),
-        });
-    }
-    Ok(record.history.len())
-}
-
-/// Turns a record's named orders back into option indices.
-pub fn orders_from_names(
-    s: &LoadedScenario,
-    p: usize,
-    turn: &super::record::TurnRecord,
-) -> Result<Orders, String> {
-    let named = turn
-        .orders
-        .get(p)
-        .ok_or("the record has no orders for this side")?;
-    let player = &s.scenario.players[p];
-    let mut orders = Orders::default();
-    for d in &player.decisions {
-        let chosen = named
-            .get(&d.id)
-            .ok_or_else(|| format!("no order for {}.{}", player.id, d.id))?;
-        let o = d
-            .options
-            .iter()
-            .position(|o| &o.id == chosen)
-            .ok_or_else(|| format!("unknown option {}.{}.{chosen}", player.id, d.id))?;
-        orders.choices.push(o as u8);
-    }
-    for (e, event) in s.scenario.events.iter().enumerate() {
-        if let Some(c) = &event.choice
-            && let Some(chosen) = named.get(&format!("{}.{}", event.id, c.decision.id))
-        {
-            let o = c
-                .decision
-                .options
-                .iter()
-                .position(|o| &o.id == chosen)
-                .ok_or_else(|| format!("unknown option {chosen} in {}", event.id))?;
-            orders.answers.push((e as u16, o as u8));
-        }
-    }
-    Ok(orders)
 }

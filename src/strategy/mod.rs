@@ -7,38 +7,7 @@ pub mod planner;
 
 pub use classic::Classic;
 
-use crate::scenario::compiled::CDecision;
-use crate::scenario::schema::Stance;
-use crate::sim::components::Memory;
-use rand::rngs::Xoshiro256PlusPlus;
-
-/// What a strategy may look at when it chooses.
-pub struct View<'a> {
-    /// The turn being played, 1-based.
-    pub turn: u32,
-    /// One entry per past turn, oldest first.
-    pub history: &'a [Memory],
-    /// How many moves of `history` were seen as defections (kept so strategies need not count).
-    pub seen_defections: u32,
-    /// This side's regular decisions.
-    pub decisions: &'a [CDecision],
-}
-
-/// Chooses a side's orders each turn.
-pub trait Strategy: Send + Sync {
-    /// The id a tournament table shows.
-    fn id(&self) -> &str;
-
-    /// The move in the dilemma view.
-    fn stance(&mut self, view: &View, rng: &mut Xoshiro256PlusPlus) -> Stance;
-
-    /// Full orders; by default, the first option of the chosen stance in every decision.
-    fn orders(&mut self, view: &View, rng: &mut Xoshiro256PlusPlus, out: &mut Vec<u8>) -> Stance {
-        let stance = self.stance(view, rng);
-        crate::sim::rules::orders_for(view.decisions, stance, out);
-        stance
-    }
-}
+pub use crate::sim::seat::{GameView, Strategy, View};
 
 /// Every built-in strategy id, in the order `--strategies all` uses.
 pub fn builtin_ids() -> Vec<&'static str> {
@@ -113,8 +82,8 @@ impl Spec {
                 strategy: Box::new(language::Scripted::new(f.clone())),
                 rng,
             },
-            Spec::Planner(difficulty) => Controller::Planner {
-                difficulty: *difficulty,
+            Spec::Planner(difficulty) => Controller::Strategy {
+                strategy: Box::new(planner::Planner::new(*difficulty)),
                 rng,
             },
         }

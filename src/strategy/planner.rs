@@ -8,7 +8,7 @@ use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::components::*;
 use crate::sim::rules::orders_for;
-use crate::sim::{MatchSetup, TurnSchedule, scratch_world, spawn_match};
+use crate::sim::{TurnSchedule, fork_match, scratch_world};
 use bevy::prelude::*;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -50,39 +50,37 @@ impl Difficulty {
 /// that only maximised its own score would let a defector outscore it.
 const LEAD_WEIGHT: f64 = 1.5;
 
-/// Plans orders for every AI side waiting in `Phase::Orders`.
-pub fn plan_orders(
-    mut planners: Query<(Entity, &mut Controller), With<AiPlanner>>,
-    matches: Query<(&Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for (entity, mut controller) in planners.iter_mut() {
-        let Controller::Planner { difficulty, rng } = &mut *controller else {
-            continue;
+/// The scenario-aware AI as a strategy: it plays through the same seam as every
+/// other strategy, so a side it plays is set up, forked and resumed like any other.
+pub struct Planner {
+    difficulty: Difficulty,
+}
+
+impl Planner {
+    pub fn new(difficulty: Difficulty) -> Self {
+        Planner { difficulty }
+    }
+}
+
+impl Strategy for Planner {
+    fn id(&self) -> &str {
+        self.difficulty.id()
+    }
+
+    /// Without the match at hand (never the case inside the engine) it plays tit for tat.
+    fn stance(&mut self, view: &View, rng: &mut Xoshiro256PlusPlus) -> Stance {
+        Classic::TitForTat.play(view.history, rng)
+    }
+
+    fn orders(&mut self, view: &View, rng: &mut Xoshiro256PlusPlus, out: &mut Vec<u8>) -> Stance {
+        let Some(game) = view.game else {
+            let stance = self.stance(view, rng);
+            orders_for(view.decisions, stance, out);
+            return stance;
         };
-        let Some(match_entity) = sides
-            .get(entity)
-            .ok()
-            .filter(|s| !s.submitted)
-            .map(|s| s.match_entity)
-        else {
-            continue;
-        };
-        let Ok((m, scenario)) = matches.get(match_entity) else {
-            continue;
-        };
-        if !crate::sim::phases::taking_orders(m) {
-            continue;
-        }
-        let Ok([a, b]) = sides.get_many(m.players) else {
-            continue;
-        };
-        let me = if m.players[0] == entity { 0 } else { 1 };
-        let orders = plan(&scenario.0, m, [a, b], me, *difficulty, rng);
-        if let Ok(mut side) = sides.get_mut(entity) {
-            side.orders = orders;
-            side.submitted = true;
-        }
+        let orders = plan(game.scenario, game.m, game.sides, game.me, self.difficulty, rng);
+        *out = orders.choices;
+        crate::sim::rules::stance_of(view.decisions, out)
     }
 }
 
@@ -131,28 +129,29 @@ pub fn plan(
             } else {
                 [theirs, mine]
             };
-            let entity = spawn_match(
+            let entity = fork_match(
                 &mut world,
-                MatchSetup {
-                    scenario: scenario.clone(),
-                    seed,
-                    turns: None,
-                    noise: None,
-                    controllers,
-                    explain: false,
-                    hold: false,
-                    record_as: None,
-                },
-            );
-            copy_state(
-                &mut world,
-                entity,
+                scenario,
                 m,
-                [sides[0], sides[1]],
-                me,
-                &opponent,
-                seed,
+                if me == 0 {
+                    [sides[0], &opponent]
+                } else {
+                    [&opponent, sides[1]]
+                },
+                controllers,
             );
+            if let Some(mut fork) = world.get_mut::<Match>(entity) {
+                // Each rollout draws its own future; the AI does not know the real dice.
+                fork.rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+                fork.released = true;
+                fork.outcome = None;
+            }
+            let players = world.get::<Match>(entity).map(|f| f.players);
+            for side in players.into_iter().flatten() {
+                if let Some(mut side) = world.get_mut::<Side>(side) {
+                    side.submitted = false;
+                }
+            }
             trials.push((k, r, entity));
         }
     }
@@ -276,41 +275,6 @@ fn fit_opponent(mine: &[Memory]) -> Classic {
         }
     }
     best.0
-}
-
-/// Copies the real match into a scratch one, so rollouts start from the present.
-fn copy_state(
-    world: &mut World,
-    entity: Entity,
-    m: &Match,
-    sides: [&Side; 2],
-    me: usize,
-    opponent: &Side,
-    seed: u64,
-) {
-    let Some(mut scratch) = world.get_mut::<Match>(entity) else {
-        return;
-    };
-    let players = scratch.players;
-    *scratch = Match {
-        players,
-        rng: Xoshiro256PlusPlus::seed_from_u64(seed),
-        explain: false,
-        hold: false,
-        released: true,
-        outcome: None,
-        ..m.clone()
-    };
-    for p in 0..2 {
-        let source = if p == me { sides[p] } else { opponent };
-        if let Some(mut side) = world.get_mut::<Side>(players[p]) {
-            *side = Side {
-                match_entity: entity,
-                submitted: false,
-                ..source.clone()
-            };
-        }
-    }
 }
 
 /// Plays the candidate orders first, then tit-for-tat for the rest of the rollout.

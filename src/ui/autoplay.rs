@@ -48,12 +48,9 @@ pub fn plugin(app: &mut App) {
 
 /// Sets the app up to autoplay.
 pub fn install(app: &mut App, cfg: Autoplay) {
-    let strategies = cfg.players.clone().map(|s| match s {
-        Spec::Planner(_) => None,
-        other => match other.controller() {
-            crate::sim::components::Controller::Strategy { strategy, .. } => Some(strategy),
-            _ => None,
-        },
+    let strategies = cfg.players.clone().map(|s| match s.controller() {
+        crate::sim::components::Controller::Strategy { strategy, .. } => Some(strategy),
+        crate::sim::components::Controller::External => None,
     });
     // Autoplay must not wait for input to redraw.
     app.insert_resource(bevy::winit::WinitSettings::game());
@@ -200,32 +197,12 @@ fn fill_orders(world: &mut World, d: &mut Driver, p: usize) {
         return;
     };
     let c = &scenario.compiled;
-    let (choices, stance) = match (&d.cfg.players[p], &mut d.strategies[p]) {
-        (Spec::Planner(difficulty), _) => {
-            let orders = crate::strategy::planner::plan(
-                &scenario,
-                &m,
-                [&sides[0], &sides[1]],
-                p,
-                *difficulty,
-                &mut d.rng,
-            );
-            let stance = crate::sim::rules::stance_of(&c.decisions[p], &orders.choices);
-            (orders.choices, stance)
-        }
-        (_, Some(strategy)) => {
-            let view = StrategyView {
-                turn: m.turn,
-                history: &sides[p].history,
-                seen_defections: sides[p].seen_defections,
-                decisions: &c.decisions[p],
-            };
-            let mut out = Vec::new();
-            let stance = strategy.orders(&view, &mut d.rng, &mut out);
-            (out, stance)
-        }
-        (_, None) => return,
+    let Some(strategy) = &mut d.strategies[p] else {
+        return;
     };
+    let view = StrategyView::of(&scenario, &m, [&sides[0], &sides[1]], p);
+    let mut choices = Vec::new();
+    let stance = strategy.orders(&view, &mut d.rng, &mut choices);
     let answers = crate::sim::rules::answers_for(c, &sides[p].offered, stance);
     let mut session = world.resource_mut::<Session>();
     session.drafts[p] = choices;

@@ -85,46 +85,25 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     intent
 }
 
-/// Each metric's net change in a turn, each cause's share, and the quotation behind the largest.
+/// Each metric's net change in a turn, each cause's share largest first, and the
+/// quotation under the cause it belongs to.
 pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
+    use crate::explain::{cause_label, metric_label};
     for swing in crate::explain::swings(t) {
-        let d = swing.after - swing.before;
         ui.label(
             RichText::new(format!(
-                "{}: {:.1} to {:.1} ({d:+.1})",
-                metric_name(s, swing.metric),
+                "{}: {:.1} to {:.1} ({:+.1})",
+                metric_label(Some(s), swing.metric),
                 swing.before,
-                swing.after
+                swing.after,
+                swing.delta()
             ))
             .strong(),
         );
-        ui.label(RichText::new(format!("because of: {}", swing.shares())).small());
-        if let Some(q) = swing.quote(s) {
+        ui.label(format!("because of: {}", swing.shares(Some(s))));
+        if let Some((cause, q)) = swing.quote(s) {
+            ui.label(RichText::new(cause_label(Some(s), cause)).italics());
             widgets::quote(ui, q);
         }
-    }
-}
-
-fn metric_name(s: &LoadedScenario, key: &str) -> String {
-    let (who, id) = match key.split_once('.') {
-        Some((p, id)) => (
-            s.scenario
-                .players
-                .iter()
-                .find(|x| x.id == p)
-                .map(|x| x.name.as_str()),
-            id,
-        ),
-        None => (None, key),
-    };
-    let name = s
-        .scenario
-        .metrics
-        .iter()
-        .find(|m| m.id == id)
-        .map_or(id, |m| m.name.as_str());
-    match who {
-        Some(w) => format!("{w}: {name}"),
-        None => name.to_string(),
     }
 }

@@ -22,20 +22,38 @@ pub fn plugin(app: &mut App) {
     );
 }
 
-/// Whether a new version can replace the old one mid-game: the shape of orders and
-/// state (players, decisions, options, metrics, events) must stay the same.
+/// Whether a new version can replace the old one mid-game: everything a running
+/// match or its record refers to by position or by name must be the same —
+/// players, their decisions and options, metrics and their scopes, events and
+/// their choices, all by id and in order. Numbers, texts and rules may change.
 pub fn compatible(old: &LoadedScenario, new: &LoadedScenario) -> bool {
-    let (a, b) = (&old.compiled, &new.compiled);
-    let decisions = |c: &crate::scenario::Compiled| {
-        c.decisions
-            .iter()
-            .map(|ds| ds.iter().map(|d| d.options.len()).collect::<Vec<_>>())
-            .collect::<Vec<_>>()
+    shape(old) == shape(new)
+}
+
+/// The ids a running match depends on, in order.
+fn shape(s: &LoadedScenario) -> Vec<String> {
+    use crate::scenario::schema::Decision;
+    let sc = &s.scenario;
+    let decision = |d: &Decision| {
+        let options: Vec<&str> = d.options.iter().map(|o| o.id.as_str()).collect();
+        format!("{}[{}]", d.id, options.join(","))
     };
-    a.shared.len() == b.shared.len()
-        && a.per_player.len() == b.per_player.len()
-        && a.events.len() == b.events.len()
-        && decisions(a) == decisions(b)
+    let mut out = Vec::new();
+    for p in &sc.players {
+        out.push(format!("player {}", p.id));
+        out.extend(p.decisions.iter().map(decision));
+    }
+    for m in &sc.metrics {
+        out.push(format!("metric {} {:?}", m.id, m.scope));
+    }
+    for e in &sc.events {
+        let choice = e
+            .choice
+            .as_ref()
+            .map(|c| format!("{} {}", c.player, decision(&c.decision)));
+        out.push(format!("event {} {choice:?}", e.id));
+    }
+    out
 }
 
 fn apply_reloads(

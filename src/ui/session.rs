@@ -4,8 +4,8 @@
 
 use crate::scenario::LoadedScenario;
 use crate::sim::components::*;
-use crate::sim::record::{GameRecord, Recorder, first_difference};
-use crate::sim::{MatchSetup, TurnSchedule, spawn_match};
+use crate::sim::record::{GameRecord, Recorder};
+use crate::sim::{MatchSetup, spawn_match};
 use crate::strategy::Spec;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -37,13 +37,13 @@ impl Seat {
         }
     }
 
-    fn controller(&self) -> Controller {
+    /// Who gives this seat its orders. A strategy file that cannot be read now
+    /// (moved, or edited into an error since the game began) is an error, not a
+    /// silent substitute.
+    pub fn controller(&self) -> Result<Controller, String> {
         match self {
-            Seat::Human => Controller::External,
-            // Checked when the seat was chosen; a file that vanished since plays tit-for-tat.
-            Seat::Ai(s) => Spec::parse(s)
-                .unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat))
-                .controller(),
+            Seat::Human => Ok(Controller::External),
+            Seat::Ai(s) => Spec::parse(s).map(|spec| spec.controller()),
         }
     }
 }
@@ -107,6 +107,9 @@ pub struct Session {
     pub resume: Option<SaveFile>,
     /// Last message for the player (saved, loaded, errors).
     pub notice: Option<String>,
+    /// Why the game could not start or resume. Once set, no match is spawned for
+    /// this session, so a refused save is never replaced by a new game's autosave.
+    pub refused: Option<String>,
 }
 
 impl Session {
@@ -124,6 +127,7 @@ impl Session {
             drafted_turn: 0,
             resume: None,
             notice: None,
+            refused: None,
         }
     }
 
@@ -134,12 +138,14 @@ impl Session {
     }
 }
 
-/// Spawns the session's match (replaying a save if there is one) once its scenario has loaded.
+/// Spawns the session's match (replaying a save if there is one) once its scenario
+/// has loaded. A save that cannot be resumed is refused: the session shows why and
+/// never falls back to a new game.
 pub fn start_when_loaded(world: &mut World) {
     let Some(session) = world.get_resource::<Session>() else {
         return;
     };
-    if session.match_entity.is_some() {
+    if session.match_entity.is_some() || session.refused.is_some() {
         return;
     }
     let Some(scenario) = world
@@ -152,100 +158,51 @@ pub fn start_when_loaded(world: &mut World) {
     let scenario = Arc::new(scenario);
     let setup = session.setup.clone();
     let resume = session.resume.clone();
-    let result = match &resume {
-        Some(save) => resume_game(world, scenario.clone(), save),
-        None => Ok(new_match(world, scenario.clone(), &setup)),
-    };
+    let result = start_match(world, scenario.clone(), &setup, resume.as_ref());
     let mut session = world.resource_mut::<Session>();
     session.scenario = Some(scenario);
-    session.resume = None;
     match result {
-        Ok(entity) => session.match_entity = Some(entity),
+        Ok(entity) => {
+            session.resume = None;
+            session.match_entity = Some(entity);
+        }
         Err(message) => {
-            session.notice = Some(message);
-            session.view = View::Debrief;
+            session.notice = Some(message.clone());
+            session.refused = Some(message);
         }
     }
 }
 
-fn new_match(world: &mut World, scenario: Arc<LoadedScenario>, setup: &Setup) -> Entity {
-    spawn_match(
-        world,
-        MatchSetup {
-            scenario,
-            seed: setup.seed,
-            turns: setup.turns,
-            noise: setup.noise,
-            controllers: setup.seats.clone().map(|s| s.controller()),
-            explain: true,
-            hold: true,
-            record_as: Some(setup.seats.clone().map(|s| s.label())),
-        },
-    )
-}
-
-/// Replays a save's orders through the turn systems, then hands the sides to
-/// their players. Refuses a save whose scenario changed since.
-fn resume_game(
+/// A new match of `setup`, or the saved one resumed: the same setup either way.
+pub fn start_match(
     world: &mut World,
     scenario: Arc<LoadedScenario>,
-    save: &SaveFile,
+    setup: &Setup,
+    save: Option<&SaveFile>,
 ) -> Result<Entity, String> {
-    if save.record.scenario_hash != scenario.hash_hex() {
-        return Err(format!(
-            "This save was made with a different version of {} (hash {} then, {} now); it cannot be resumed exactly.",
-            save.setup.scenario,
-            save.record.scenario_hash,
-            scenario.hash_hex()
-        ));
+    let [a, b] = &setup.seats;
+    let controllers = [a.controller()?, b.controller()?];
+    match save {
+        None => Ok(spawn_match(
+            world,
+            MatchSetup {
+                scenario,
+                seed: setup.seed,
+                turns: setup.turns,
+                noise: setup.noise,
+                controllers,
+                explain: true,
+                hold: true,
+                record_as: Some(setup.seats.clone().map(|s| s.label())),
+            },
+        )),
+        Some(save) => crate::sim::resume(world, &save.record, scenario, controllers, true)
+            .map_err(|e| {
+                format!(
+                    "This save cannot be resumed: {e}. The save file is left as it was."
+                )
+            }),
     }
-    let entity = spawn_match(
-        world,
-        MatchSetup {
-            scenario: scenario.clone(),
-            seed: save.setup.seed,
-            turns: Some(save.record.turns),
-            noise: Some(save.record.noise),
-            controllers: [Controller::External, Controller::External],
-            explain: true,
-            hold: false,
-            record_as: Some(save.setup.seats.clone().map(|s| s.label())),
-        },
-    );
-    let sides = world
-        .get::<Match>(entity)
-        .map(|m| m.players)
-        .ok_or("the match did not spawn")?;
-    for (i, turn) in save.record.history.iter().enumerate() {
-        for (p, &side) in sides.iter().enumerate() {
-            let orders = crate::sim::runner::orders_from_names(&scenario, p, turn)
-                .map_err(|e| format!("the save cannot be replayed: {e}"))?;
-            world.write_message(SubmitOrders { side, orders });
-        }
-        world.run_schedule(TurnSchedule);
-        world.resource_mut::<Messages<SubmitOrders>>().update();
-        let replayed = world
-            .get::<Recorder>(entity)
-            .and_then(|r| r.0.history.get(i).cloned());
-        match replayed {
-            Some(t) if first_difference(turn, &t).is_none() => {}
-            _ => {
-                return Err(format!(
-                    "the save does not replay at turn {}: it is corrupt or from another version",
-                    turn.turn
-                ));
-            }
-        }
-    }
-    for (p, &side) in sides.iter().enumerate() {
-        if let Ok(mut e) = world.get_entity_mut(side) {
-            e.insert(save.setup.seats[p].controller());
-        }
-    }
-    if let Some(mut m) = world.get_mut::<Match>(entity) {
-        m.hold = true;
-    }
-    Ok(entity)
 }
 
 /// The save file for the session's match, as it stands.
@@ -272,19 +229,21 @@ pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
 /// Reads a save from an untrusted file: a clear message for anything wrong.
 pub fn read_save(path: &Path) -> Result<SaveFile, String> {
     let bytes = crate::ronfile::read(path).map_err(|d| d.to_string())?;
-    let (save, _) = crate::ronfile::parse::<SaveFile>(&path.display().to_string(), &bytes)
-        .map_err(|d| d.to_string())?;
+    parse_save(&path.display().to_string(), &bytes)
+}
+
+/// Parses and checks a save's bytes; `name` places the messages.
+pub fn parse_save(name: &str, bytes: &[u8]) -> Result<SaveFile, String> {
+    let (save, _) = crate::ronfile::parse::<SaveFile>(name, bytes).map_err(|d| d.to_string())?;
     if save.format != SAVE_FORMAT {
         return Err(format!(
-            "{}: save format {} is not supported by this version (it reads {SAVE_FORMAT})",
-            path.display(),
+            "{name}: save format {} is not supported by this version (it reads {SAVE_FORMAT})",
             save.format
         ));
     }
     if save.setup.scenario.contains(['/', '\\']) || !save.setup.scenario.ends_with(".ron") {
         return Err(format!(
-            "{}: the save names an unusable scenario file \"{}\"",
-            path.display(),
+            "{name}: the save names an unusable scenario file \"{}\"",
             save.setup.scenario
         ));
     }
@@ -294,6 +253,28 @@ pub fn read_save(path: &Path) -> Result<SaveFile, String> {
 /// The autosave, written after every turn.
 pub fn autosave_path() -> PathBuf {
     super::settings::saves_dir().join("autosave.ron")
+}
+
+/// Before a game first writes the save at `path`: if that file holds another
+/// game (or cannot be read), it is renamed to `NAME.previous.ron`, so no save is
+/// lost to an autosave of a different game. One generation is kept.
+pub fn keep_other_game(path: &Path, ours: &SaveFile) -> Result<(), String> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let same_game = read_save(path).is_ok_and(|theirs| {
+        let (a, b) = (&theirs.record, &ours.record);
+        a.scenario_hash == b.scenario_hash
+            && a.seed == b.seed
+            && a.players == b.players
+            && a.history.len() <= b.history.len()
+            && a.history[..] == b.history[..a.history.len()]
+    });
+    if same_game {
+        return Ok(());
+    }
+    let previous = path.with_extension("previous.ron");
+    std::fs::rename(path, &previous).map_err(|e| format!("{}: {e}", previous.display()))
 }
 
 /// Saves the player made, newest first.

@@ -1,0 +1,451 @@
+//! The one match core: one function each spawns a match, forks it, replays a
+//! record into it and resumes it. The game, the command line, tournaments, the AI's
+//! lookahead and the analysis all go through these, so a resumed match is set up
+//! exactly like a new one and a replay is the same loop everywhere.
+
+use super::components::*;
+use super::orders::OrdersRefused;
+use super::record::{GameRecord, Recorder, TurnRecord, first_difference};
+use super::{TurnSchedule, scratch_world};
+use crate::scenario::LoadedScenario;
+use bevy::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use std::sync::Arc;
+
+/// How to set up a match.
+pub struct MatchSetup {
+    pub scenario: Arc<LoadedScenario>,
+    pub seed: u64,
+    /// Overrides the scenario's turn count.
+    pub turns: Option<u32>,
+    /// Overrides the scenario's noise probability.
+    pub noise: Option<f64>,
+    pub controllers: [Controller; 2],
+    /// Keep every metric change with its cause (reports, records).
+    pub explain: bool,
+    pub hold: bool,
+    /// Controller names to put on record, when recording.
+    pub record_as: Option<[String; 2]>,
+}
+
+impl MatchSetup {
+    /// The setup a record was made with, sides played by `controllers`.
+    pub fn from_record(
+        record: &GameRecord,
+        scenario: Arc<LoadedScenario>,
+        controllers: [Controller; 2],
+        hold: bool,
+    ) -> Self {
+        let names = [0, 1].map(|p| {
+            record
+                .players
+                .get(p)
+                .map(|(_, c)| c.clone())
+                .unwrap_or_default()
+        });
+        MatchSetup {
+            scenario,
+            seed: record.seed,
+            turns: Some(record.turns),
+            noise: Some(record.noise),
+            controllers,
+            explain: true,
+            hold,
+            record_as: Some(names),
+        }
+    }
+}
+
+/// A seed for side `p`'s strategy, independent of the outcome RNG so a replay
+/// with recorded orders draws the same outcomes.
+pub fn strategy_seed(seed: u64, p: usize) -> u64 {
+    seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(p as u64 + 1)
+}
+
+/// Hands the sides of a match to their controllers, each strategy with its own
+/// seeded random stream. New matches and resumed ones both come through here.
+pub fn assign_controllers(world: &mut World, match_entity: Entity, controllers: [Controller; 2]) {
+    let Some((players, seed)) = world.get::<Match>(match_entity).map(|m| (m.players, m.seed))
+    else {
+        return;
+    };
+    for (p, controller) in controllers.into_iter().enumerate() {
+        let controller = match controller {
+            Controller::Strategy { strategy, .. } => Controller::Strategy {
+                strategy,
+                rng: Xoshiro256PlusPlus::seed_from_u64(strategy_seed(seed, p)),
+            },
+            external => external,
+        };
+        if let Ok(mut side) = world.get_entity_mut(players[p]) {
+            side.insert(controller);
+        }
+    }
+}
+
+/// Spawns a match and its two sides; returns the match entity.
+pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
+    let s = &setup.scenario;
+    let c = &s.compiled;
+    let match_entity = world.spawn_empty().id();
+    let sides = [(); 2].map(|_| world.spawn_empty().id());
+    for (p, &side) in sides.iter().enumerate() {
+        world.entity_mut(side).insert((
+            Name::new(s.scenario.players[p].id.clone()),
+            Side {
+                match_entity,
+                index: p as u8,
+                metrics: c.per_player.iter().map(|m| m.initial[p]).collect(),
+                orders: Orders::default(),
+                submitted: false,
+                last_orders: None,
+                offered: Vec::new(),
+                stance: crate::scenario::schema::Stance::Cooperate,
+                last_stance: None,
+                perceived: Vec::new(),
+                misreported: Vec::new(),
+                history: Vec::new(),
+                seen_defections: 0,
+            },
+        ));
+    }
+    let turns = setup.turns.unwrap_or(c.turns).max(1);
+    let noise = setup.noise.unwrap_or(c.noise).clamp(0.0, 1.0);
+    let mut entity = world.entity_mut(match_entity);
+    entity.insert((
+        Name::new(format!("match {}", s.scenario.id)),
+        MatchScenario(setup.scenario.clone()),
+        Match {
+            players: sides,
+            turn: 1,
+            phase: Phase::Briefing,
+            seed: setup.seed,
+            rng: Xoshiro256PlusPlus::seed_from_u64(setup.seed),
+            turns,
+            noise,
+            shared: c.shared.iter().map(|m| m.initial[0]).collect(),
+            fired: vec![0; c.events.len()],
+            pending: Vec::new(),
+            news: Vec::new(),
+            consequences: Vec::new(),
+            changes: Vec::new(),
+            explain: setup.explain || setup.record_as.is_some(),
+            hold: setup.hold,
+            released: false,
+            outcome: None,
+        },
+    ));
+    if let Some(names) = setup.record_as {
+        entity.insert(Recorder(GameRecord::new(
+            &setup.scenario,
+            setup.seed,
+            turns,
+            noise,
+            names,
+        )));
+    }
+    assign_controllers(world, match_entity, setup.controllers);
+    match_entity
+}
+
+/// A copy of a match as new entities in `world`: the same phase, state and RNG,
+/// played by `controllers`, not held, not explained and not recorded. The AI's
+/// rollouts and the analysis's cells start from forks.
+pub fn fork_match(
+    world: &mut World,
+    scenario: &Arc<LoadedScenario>,
+    m: &Match,
+    sides: [&Side; 2],
+    controllers: [Controller; 2],
+) -> Entity {
+    let fork = world.spawn_empty().id();
+    let mut players = [Entity::PLACEHOLDER; 2];
+    for (p, controller) in controllers.into_iter().enumerate() {
+        let side = Side {
+            match_entity: fork,
+            ..sides[p].clone()
+        };
+        players[p] = world.spawn((side, controller)).id();
+    }
+    let state = Match {
+        players,
+        explain: false,
+        hold: false,
+        changes: Vec::new(),
+        ..m.clone()
+    };
+    world
+        .entity_mut(fork)
+        .insert((state, MatchScenario(scenario.clone())));
+    fork
+}
+
+/// Forks a match of `world` into the same world, both sides external.
+pub fn fork_in_place(world: &mut World, m: Entity) -> Option<Entity> {
+    let state = world.get::<Match>(m)?.clone();
+    let scenario = world.get::<MatchScenario>(m)?.0.clone();
+    let [a, b] = state.players.map(|s| world.get::<Side>(s).cloned());
+    let (a, b) = (a?, b?);
+    Some(fork_match(
+        world,
+        &scenario,
+        &state,
+        [&a, &b],
+        [Controller::External, Controller::External],
+    ))
+}
+
+/// Removes a match and its sides.
+pub fn despawn_match(world: &mut World, m: Entity) {
+    if let Some(players) = world.get::<Match>(m).map(|s| s.players) {
+        for p in players {
+            world.despawn(p);
+        }
+    }
+    world.despawn(m);
+}
+
+/// One step of every match in `world`: a run of the turn schedule, then the
+/// engine's messages age by one update (as an `App` does between frames).
+pub fn step(world: &mut World) {
+    world.run_schedule(TurnSchedule);
+    step_messages(world);
+}
+
+/// Why a replay did not reproduce its record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplayError {
+    /// The scenario file is not the one the record was made with.
+    ScenarioChanged { recorded: String, now: String },
+    /// The first turn and field where the replay differs.
+    Diverged { turn: u32, field: String },
+    /// The record's orders cannot be played on this scenario.
+    BadOrders { turn: u32, message: String },
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::ScenarioChanged { recorded, now } => write!(
+                f,
+                "the scenario changed since the record was made: hash {recorded} on record, {now} now"
+            ),
+            ReplayError::Diverged { turn, field } => write!(f, "turn {turn} diverges at {field}"),
+            ReplayError::BadOrders { turn, message } => write!(f, "turn {turn}: {message}"),
+        }
+    }
+}
+
+/// Feeds a record's true orders into `entity`, a match just spawned from the
+/// record's setup with external sides and not held, and checks every turn
+/// against the record. Orders the engine refuses (an answer to an event that was
+/// not offered, say) fail the replay.
+pub fn replay_into(
+    world: &mut World,
+    entity: Entity,
+    record: &GameRecord,
+) -> Result<(), ReplayError> {
+    let (scenario, sides) = match (world.get::<MatchScenario>(entity), world.get::<Match>(entity)) {
+        (Some(s), Some(m)) => (s.0.clone(), m.players),
+        _ => {
+            return Err(ReplayError::Diverged {
+                turn: 0,
+                field: "the match is not in the world".into(),
+            });
+        }
+    };
+    if record.scenario_hash != scenario.hash_hex() {
+        return Err(ReplayError::ScenarioChanged {
+            recorded: record.scenario_hash.clone(),
+            now: scenario.hash_hex(),
+        });
+    }
+    for (i, expected) in record.history.iter().enumerate() {
+        let bad = |message: String| ReplayError::BadOrders {
+            turn: expected.turn,
+            message,
+        };
+        for (p, &side) in sides.iter().enumerate() {
+            let orders = orders_from_names(&scenario, p, expected).map_err(bad)?;
+            world.write_message(SubmitOrders { side, orders });
+        }
+        world.run_schedule(TurnSchedule);
+        let refused = world
+            .resource::<Messages<OrdersRefused>>()
+            .iter_current_update_messages()
+            .find(|r| sides.contains(&r.side))
+            .copied();
+        if let Some(r) = refused {
+            let p = sides.iter().position(|&s| s == r.side).unwrap_or(0);
+            return Err(bad(format!(
+                "{}'s orders are refused: {}",
+                scenario.scenario.players[p].id,
+                r.reason.describe(&scenario, p)
+            )));
+        }
+        step_messages(world);
+        let actual = world
+            .get::<Recorder>(entity)
+            .and_then(|r| r.0.history.get(i))
+            .cloned();
+        let Some(actual) = actual else {
+            return Err(ReplayError::Diverged {
+                turn: expected.turn,
+                field: "the match ended or stalled before this turn".into(),
+            });
+        };
+        if let Some(field) = first_difference(expected, &actual) {
+            return Err(ReplayError::Diverged {
+                turn: expected.turn,
+                field,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn step_messages(world: &mut World) {
+    world.resource_mut::<Messages<SubmitOrders>>().update();
+    world.resource_mut::<Messages<ContinueMatch>>().update();
+    world.resource_mut::<Messages<OrdersRefused>>().update();
+}
+
+/// Re-plays a whole record in a scratch world and checks it ends as recorded.
+/// Returns the number of turns replayed.
+pub fn replay(record: &GameRecord, scenario: Arc<LoadedScenario>) -> Result<usize, ReplayError> {
+    let mut world = scratch_world();
+    let entity = spawn_match(
+        &mut world,
+        MatchSetup::from_record(
+            record,
+            scenario,
+            [Controller::External, Controller::External],
+            false,
+        ),
+    );
+    replay_into(&mut world, entity, record)?;
+    let produced = world
+        .get::<Recorder>(entity)
+        .map(|r| r.0.clone())
+        .ok_or_else(|| ReplayError::Diverged {
+            turn: 0,
+            field: "the match kept no record".into(),
+        })?;
+    if produced.history.len() != record.history.len() {
+        return Err(ReplayError::Diverged {
+            turn: produced.history.len() as u32,
+            field: "number of turns".into(),
+        });
+    }
+    if produced.outcome != record.outcome {
+        return Err(ReplayError::Diverged {
+            turn: record.history.last().map_or(0, |t| t.turn),
+            field: format!(
+                "outcome: record has {:?}, replay gives {:?}",
+                record.outcome, produced.outcome
+            ),
+        });
+    }
+    Ok(record.history.len())
+}
+
+/// Resumes a saved game: the record replays through the turn systems, then the
+/// sides go to `controllers` exactly as `spawn_match` hands them out, and the
+/// match waits for its players if `hold`. Nothing is spawned that survives a failure.
+pub fn resume(
+    world: &mut World,
+    record: &GameRecord,
+    scenario: Arc<LoadedScenario>,
+    controllers: [Controller; 2],
+    hold: bool,
+) -> Result<Entity, ReplayError> {
+    if record.outcome.is_some() {
+        return Err(ReplayError::Diverged {
+            turn: record.history.last().map_or(0, |t| t.turn),
+            field: "the game is already over".into(),
+        });
+    }
+    let entity = spawn_match(
+        world,
+        MatchSetup::from_record(
+            record,
+            scenario,
+            [Controller::External, Controller::External],
+            false,
+        ),
+    );
+    if let Err(e) = replay_into(world, entity, record) {
+        despawn_match(world, entity);
+        return Err(e);
+    }
+    assign_controllers(world, entity, controllers);
+    if let Some(mut m) = world.get_mut::<Match>(entity) {
+        m.hold = hold;
+    }
+    Ok(entity)
+}
+
+/// Turns a record's named orders back into option indices. Every key must be a
+/// decision of this side or an event choice; anything else is refused.
+pub fn orders_from_names(
+    s: &LoadedScenario,
+    p: usize,
+    turn: &TurnRecord,
+) -> Result<Orders, String> {
+    let named = turn
+        .orders
+        .get(p)
+        .ok_or("the record has no orders for this side")?;
+    let player = s
+        .scenario
+        .players
+        .get(p)
+        .ok_or("the scenario has no such side")?;
+    let mut orders = Orders::default();
+    for d in &player.decisions {
+        let chosen = named
+            .get(&d.id)
+            .ok_or_else(|| format!("no order for {}.{}", player.id, d.id))?;
+        let o = d
+            .options
+            .iter()
+            .position(|o| &o.id == chosen)
+            .ok_or_else(|| format!("unknown option {}.{}.{chosen}", player.id, d.id))?;
+        orders.choices.push(o as u8);
+    }
+    let mut used = player.decisions.len();
+    for (e, event) in s.scenario.events.iter().enumerate() {
+        if let Some(c) = &event.choice
+            && let Some(chosen) = named.get(&format!("{}.{}", event.id, c.decision.id))
+        {
+            let o = c
+                .decision
+                .options
+                .iter()
+                .position(|o| &o.id == chosen)
+                .ok_or_else(|| format!("unknown option {chosen} in {}", event.id))?;
+            orders.answers.push((e as u16, o as u8));
+            used += 1;
+        }
+    }
+    if used != named.len() {
+        let stray = named
+            .keys()
+            .find(|k| {
+                !player.decisions.iter().any(|d| &d.id == *k)
+                    && !s.scenario.events.iter().any(|e| {
+                        e.choice
+                            .as_ref()
+                            .is_some_and(|c| **k == format!("{}.{}", e.id, c.decision.id))
+                    })
+            })
+            .cloned()
+            .unwrap_or_default();
+        return Err(format!(
+            "{} orders name \"{stray}\", which is neither a decision nor an event choice",
+            player.id
+        ));
+    }
+    Ok(orders)
+}

@@ -1,0 +1,106 @@
+//! The intent state machine: the only place where what a player asked for
+//! becomes changes to the session and messages to the engine.
+
+use super::*;
+
+/// Turns an intent into changes to the session and messages to the engine.
+pub(super) fn apply(
+    intent: Intent,
+    session: &mut Session,
+    m: &Match,
+    orders: &mut MessageWriter<SubmitOrders>,
+    continues: &mut MessageWriter<ContinueMatch>,
+    exports: &mut MessageWriter<ExportRecord>,
+    next: &mut NextState<Screen>,
+    commands: &mut Commands,
+) {
+    let Some(entity) = session.match_entity else {
+        return;
+    };
+    let humans = session.humans();
+    match intent {
+        Intent::ToOrders => {
+            continues.write(ContinueMatch(entity));
+            session.view = match humans.first() {
+                Some(&p) => View::Orders(p),
+                None => View::Waiting,
+            };
+        }
+        Intent::Pick {
+            side,
+            decision,
+            option,
+        } => {
+            if let Some(slot) = session.drafts[side].get_mut(decision) {
+                *slot = option;
+            }
+            session.focus = decision;
+        }
+        Intent::Answer {
+            side,
+            event,
+            option,
+        } => {
+            if let Some(a) = session.answers[side].iter_mut().find(|(e, _)| *e == event) {
+                a.1 = option;
+            }
+        }
+        Intent::Focus(d) => session.focus = d,
+        Intent::Confirm(p) => {
+            orders.write(SubmitOrders {
+                side: m.players[p],
+                orders: Orders {
+                    choices: session.drafts[p].clone(),
+                    answers: session.answers[p].clone(),
+                },
+            });
+            session.confirmed[p] = true;
+            session.focus = 0;
+            session.view = match humans.iter().find(|&&h| !session.confirmed[h]) {
+                Some(&h) => View::Handover(h),
+                None => View::Waiting,
+            };
+        }
+        Intent::TakeSeat(p) => session.view = View::Orders(p),
+        Intent::ToReport => session.view = View::Report,
+        Intent::NextTurn => {
+            continues.write(ContinueMatch(entity));
+        }
+        Intent::ExportRecord => {
+            exports.write(ExportRecord);
+        }
+        Intent::ToggleDilemma => {}
+        Intent::MainMenu => {
+            commands.queue(crate::ui::menu::despawn_game);
+            next.set(Screen::Menu);
+        }
+    }
+}
+
+
+/// Orders the engine refused go back to the player who sent them: the orders
+/// screen again, with the reason in the scenario's words.
+pub(super) fn show_refusals(
+    mut refusals: MessageReader<crate::sim::orders::OrdersRefused>,
+    session: Option<ResMut<Session>>,
+    matches: Query<(&Match, &MatchScenario)>,
+) {
+    let Some(mut session) = session else {
+        refusals.clear();
+        return;
+    };
+    for refusal in refusals.read() {
+        let Some(Ok((m, scenario))) = session.match_entity.map(|e| matches.get(e)) else {
+            continue;
+        };
+        let Some(p) = m.players.iter().position(|&s| s == refusal.side) else {
+            continue;
+        };
+        session.confirmed[p] = false;
+        session.view = View::Orders(p);
+        session.notice = Some(format!(
+            "Those orders were refused: {}.",
+            refusal.reason.describe(&scenario.0, p)
+        ));
+    }
+}

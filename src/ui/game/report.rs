@@ -1,0 +1,29 @@
+//! The turn report: every metric change with the rules behind it, and charts.
+
+use super::*;
+
+pub(super) fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
+    let sc = &snap.s.scenario;
+    let t = snap.record.history.last()?;
+    widgets::heading(ui, &format!("Report — {}", t.date));
+    for id in &t.events {
+        if let Some(e) = sc.events.iter().find(|e| &e.id == id) {
+            ui.group(|ui| {
+                ui.label(RichText::new(&e.title).strong());
+                ui.label(&e.text);
+                if let Some(q) = &e.source {
+                    widgets::quote(ui, q);
+                }
+            });
+        }
+    }
+    ui.label(RichText::new("What changed, and why").size(17.0).strong());
+    debrief::explained_changes(ui, snap.s, t);
+    ui.separator();
+    charts::metrics(ui, snap.s, snap.record, 180.0);
+    ui.add_space(10.0);
+    let last = snap.m.outcome.is_some();
+    widgets::primary(ui, if last { "See the debrief" } else { "Next turn" })
+        .then_some(Intent::NextTurn)
+}
+
