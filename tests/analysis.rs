@@ -245,12 +245,15 @@ fn the_dilemma_lint_warns_when_payoffs_break_the_claim() {
         "effects: [Add(metric: \"a.score\", value: 2), Add(metric: \"b.score\", value: 0)]",
     );
     assert_ne!(text, broken);
-    let s = common_enemy::scenario::parse_and_validate("pd.ron", broken.as_bytes()).unwrap();
+    let mut s = common_enemy::scenario::parse_and_validate("pd.ron", broken.as_bytes()).unwrap();
+    assert!(s.warnings.is_empty(), "loading alone does not play the stage game");
+    common_enemy::analysis::lint::check(&mut s);
     let w: Vec<String> = s.warnings.iter().map(|d| d.headline()).collect();
     assert!(
         w.iter().any(|w| w.contains("calls itself a prisoner's dilemma") && w.contains("R > T > P > S")),
         "{w:?}"
     );
-    let ok = common_enemy::scenario::parse_and_validate("pd.ron", text.as_bytes()).unwrap();
+    let mut ok = common_enemy::scenario::parse_and_validate("pd.ron", text.as_bytes()).unwrap();
+    common_enemy::analysis::lint::check(&mut ok);
     assert!(ok.warnings.is_empty(), "{:?}", ok.warnings);
 }
