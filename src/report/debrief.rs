@@ -248,23 +248,14 @@ fn turning_points(
 /// cause and that cause's source quotation.
 fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
     use crate::explain::{cause_label, metric_label};
-    let score_suffix = s.map(|s| {
-        let id = &s
-            .scenario
-            .metrics
-            .iter()
-            .filter(|m| m.scope == crate::scenario::schema::Scope::PerPlayer)
-            .nth(s.compiled.score_metric as usize)
-            .map_or(String::new(), |m| m.id.clone());
-        format!(".{id}")
+    let scores: Vec<String> = s.map_or_else(Vec::new, |s| {
+        (0..2)
+            .map(|p| s.key_of(crate::scenario::compiled::Slot::Player(p, s.compiled.score_metric)))
+            .collect()
     });
     let mut swings: Vec<_> = crate::explain::swings(t)
         .into_iter()
-        .filter(|w| {
-            !score_suffix
-                .as_deref()
-                .is_some_and(|suffix| w.metric.ends_with(suffix))
-        })
+        .filter(|w| !scores.iter().any(|k| k == w.metric))
         .collect();
     swings.sort_by(|a, b| b.delta().abs().total_cmp(&a.delta().abs()));
     let mut out = String::new();

@@ -4,7 +4,7 @@
 use super::components::*;
 use crate::scenario::LoadedScenario;
 use crate::scenario::compiled::Slot;
-use crate::scenario::schema::{Scope, Stance};
+use crate::scenario::schema::Stance;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -166,32 +166,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
-/// Names a metric slot as records and reports do.
-pub fn slot_name(s: &LoadedScenario, slot: Slot) -> String {
-    let ids = |scope| {
-        s.scenario
-            .metrics
-            .iter()
-            .filter(move |m| m.scope == scope)
-            .map(|m| m.id.as_str())
-    };
-    match slot {
-        Slot::Shared(i) => ids(Scope::Shared)
-            .nth(i as usize)
-            .unwrap_or("?")
-            .to_string(),
-        Slot::Player(p, i) => {
-            format!(
-                "{}.{}",
-                s.scenario.players[p as usize].id,
-                ids(Scope::PerPlayer).nth(i as usize).unwrap_or("?")
-            )
-        }
-        // Effects make slots absolute before they change anything.
-        Slot::Mine(_) | Slot::Theirs(_) => "?".into(),
-    }
-}
-
 /// A cause as records keep it.
 pub fn cause_record(s: &LoadedScenario, cause: Cause) -> CauseRecord {
     let sc = &s.scenario;
@@ -271,26 +245,18 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
             .map(|&e| s.scenario.events[e as usize].id.clone())
             .collect()
     };
-    let mut metrics = BTreeMap::new();
-    let mut shared = 0;
-    let mut per = 0;
-    for def in &s.scenario.metrics {
-        match def.scope {
-            Scope::Shared => {
-                metrics.insert(def.id.clone(), m.shared[shared]);
-                shared += 1;
-            }
-            Scope::PerPlayer => {
-                for (p, side) in sides.iter().enumerate() {
-                    metrics.insert(
-                        format!("{}.{}", s.scenario.players[p].id, def.id),
-                        side.metrics[per],
-                    );
-                }
-                per += 1;
-            }
-        }
-    }
+    let metrics = s
+        .metric_slots()
+        .into_iter()
+        .map(|(key, slot)| {
+            let value = match slot {
+                Slot::Shared(i) => m.shared[i as usize],
+                Slot::Player(p, i) => sides[p as usize].metrics[i as usize],
+                Slot::Mine(_) | Slot::Theirs(_) => f64::NAN,
+            };
+            (key, value)
+        })
+        .collect();
     let score = s.compiled.score_metric as usize;
     TurnRecord {
         turn: m.turn,
@@ -308,7 +274,7 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
             .changes
             .iter()
             .map(|c| ChangeRecord {
-                metric: slot_name(s, c.slot),
+                metric: s.key_of(c.slot),
                 before: c.before,
                 after: c.after,
                 cause: cause_record(s, c.cause),

@@ -105,41 +105,17 @@ impl Snapshot<'_> {
 }
 
 fn metric_value(s: &LoadedScenario, m: &Match, sides: [&Side; 2], key: &str) -> Option<f64> {
-    use crate::scenario::schema::Scope;
-    let (player, id) = match key.split_once('.') {
-        Some((p, id)) => (s.player_index(p), id),
-        None => (None, key),
-    };
-    let mut shared = 0;
-    let mut per = 0;
-    for def in &s.scenario.metrics {
-        match def.scope {
-            Scope::Shared if def.id == id && player.is_none() => {
-                return m.shared.get(shared).copied();
-            }
-            Scope::PerPlayer if def.id == id => {
-                return player.and_then(|p| sides[p].metrics.get(per).copied());
-            }
-            Scope::Shared => shared += 1,
-            Scope::PerPlayer => per += 1,
+    match s.slot_of(key)? {
+        crate::scenario::compiled::Slot::Shared(i) => m.shared.get(i as usize).copied(),
+        crate::scenario::compiled::Slot::Player(p, i) => {
+            sides[p as usize].metrics.get(i as usize).copied()
         }
+        _ => None,
     }
-    None
 }
 
 fn initial_value(s: &LoadedScenario, key: &str) -> Option<f64> {
-    let (player, id) = match key.split_once('.') {
-        Some((p, id)) => (s.player_index(p), id),
-        None => (None, key),
-    };
-    let m = s.scenario.metrics.iter().find(|m| m.id == id)?;
-    let p = player
-        .and_then(|p| s.scenario.players.get(p))
-        .map(|p| p.id.as_str());
-    Some(
-        p.and_then(|p| m.initial_for.get(p).copied())
-            .unwrap_or(m.initial),
-    )
+    s.initial(s.slot_of(key)?)
 }
 
 /// Moves the view along with the match: a new turn opens on its briefing, a

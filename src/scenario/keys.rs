@@ -1,0 +1,57 @@
+//! Metric record keys (`isis_strength`, `us.score`) and the engine's slots: the
+//! one mapping between them, used by records, reports and the game's screens.
+
+use super::LoadedScenario;
+use super::compiled::Slot;
+use super::schema::Scope;
+
+impl LoadedScenario {
+    /// Every metric's record key with its slot, in the scenario's order: a shared
+    /// metric once, a per-player metric once for each player.
+    pub fn metric_slots(&self) -> Vec<(String, Slot)> {
+        let sc = &self.scenario;
+        let mut out = Vec::new();
+        let (mut shared, mut per) = (0u16, 0u16);
+        for def in &sc.metrics {
+            match def.scope {
+                Scope::Shared => {
+                    out.push((def.id.clone(), Slot::Shared(shared)));
+                    shared += 1;
+                }
+                Scope::PerPlayer => {
+                    for (p, player) in sc.players.iter().enumerate() {
+                        out.push((format!("{}.{}", player.id, def.id), Slot::Player(p as u8, per)));
+                    }
+                    per += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// The slot of a record key, if the scenario has that metric.
+    pub fn slot_of(&self, key: &str) -> Option<Slot> {
+        self.metric_slots()
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, slot)| slot)
+    }
+
+    /// The record key of an absolute slot; `?` for one the scenario does not have.
+    pub fn key_of(&self, slot: Slot) -> String {
+        self.metric_slots()
+            .into_iter()
+            .find(|(_, s)| *s == slot)
+            .map_or_else(|| "?".into(), |(k, _)| k)
+    }
+
+    /// A metric's starting value by slot.
+    pub fn initial(&self, slot: Slot) -> Option<f64> {
+        let c = &self.compiled;
+        match slot {
+            Slot::Shared(i) => c.shared.get(i as usize).map(|m| m.initial[0]),
+            Slot::Player(p, i) => c.per_player.get(i as usize).map(|m| m.initial[p as usize]),
+            Slot::Mine(_) | Slot::Theirs(_) => None,
+        }
+    }
+}
