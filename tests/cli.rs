@@ -156,3 +156,65 @@ fn unknown_players_and_strategies_are_explained() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("players are us, russia"));
 }
+
+/// `--strategies all` and `all+ai` print what they stand for, and `all` leaves the AIs out.
+#[test]
+fn strategy_groups_print_what_they_include() {
+    let tournament = |group: &str| {
+        let out = bin()
+            .args([
+                "tournament",
+                "--scenario",
+                "scenarios/prisoners_dilemma.ron",
+                "--strategies",
+                group,
+                "--turns",
+                "3",
+                "--repetitions",
+                "1",
+                "--threads",
+                "1",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let listed = |stdout: &str, group: &str| -> Vec<String> {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{group} = ")))
+            .unwrap_or_else(|| panic!("no line saying what {group} includes:\n{stdout}"));
+        let (_, ids) = line.split_once(": ").unwrap();
+        ids.split(", ").map(String::from).collect()
+    };
+    let classics: Vec<String> = common_enemy::strategy::builtin_ids()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let ais = ["ai_easy", "ai_normal", "ai_hard"];
+
+    let all = tournament("all");
+    assert_eq!(listed(&all, "all"), classics);
+    assert!(all.contains("all+ai adds them"), "{all}");
+    assert!(!all.contains("ai_"), "all must leave the AIs out:\n{all}");
+
+    let with_ai = tournament("all+ai");
+    let mut expected = classics.clone();
+    expected.extend(ais.map(String::from));
+    assert_eq!(listed(&with_ai, "all+ai"), expected);
+    for ai in ais {
+        assert!(
+            with_ai.lines().any(|l| l.trim_start().contains(ai) && !l.contains(" = ")),
+            "{ai} did not play:\n{with_ai}"
+        );
+    }
+
+    let help = bin().args(["tournament", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("`all` is") && help.contains("`all+ai` adds"), "{help}");
+}
