@@ -209,12 +209,17 @@ fn strategy_groups_print_what_they_include() {
     assert_eq!(listed(&with_ai, "all+ai"), expected);
     for ai in ais {
         assert!(
-            with_ai.lines().any(|l| l.trim_start().contains(ai) && !l.contains(" = ")),
+            with_ai
+                .lines()
+                .any(|l| l.trim_start().contains(ai) && !l.contains(" = ")),
             "{ai} did not play:\n{with_ai}"
         );
     }
 
     let help = bin().args(["tournament", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
-    assert!(help.contains("`all` is") && help.contains("`all+ai` adds"), "{help}");
+    assert!(
+        help.contains("`all` is") && help.contains("`all+ai` adds"),
+        "{help}"
+    );
 }

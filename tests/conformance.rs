@@ -148,14 +148,14 @@ fn repetitions() -> u32 {
 /// Plays every pair of a noisy fixture `repetitions()` times (the fixture's first
 /// player in seat 0) and checks each seat's mean against the library's: the gap
 /// must be within four standard errors of the difference.
-fn assert_means_agree(
-    fixture_name: &str,
-    noise: f64,
-    controller: impl Fn(&str) -> Controller,
-) {
+fn assert_means_agree(fixture_name: &str, noise: f64, controller: impl Fn(&str) -> Controller) {
     let rows = fixture(fixture_name);
     let classics = strategy::builtin_ids().len();
-    assert_eq!(rows.len(), classics * (classics + 1) / 2, "every pair of classics");
+    assert_eq!(
+        rows.len(),
+        classics * (classics + 1) / 2,
+        "every pair of classics"
+    );
     let reps = repetitions();
     let scenario = prisoners_dilemma();
     let mut h = Headless::default();
@@ -191,9 +191,12 @@ fn assert_means_agree(
     let mut wrong = Vec::new();
     for (row, sum) in rows.iter().zip(&sums) {
         let (a, b) = pair(row);
-        for (seat, (mean_col, se_col)) in [("player_mean", "player_se"), ("opponent_mean", "opponent_se")]
-            .into_iter()
-            .enumerate()
+        for (seat, (mean_col, se_col)) in [
+            ("player_mean", "player_se"),
+            ("opponent_mean", "opponent_se"),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let mean = sum[seat].0 / n;
             let variance = ((sum[seat].1 - n * mean * mean) / (n - 1.0)).max(0.0);
@@ -201,7 +204,13 @@ fn assert_means_agree(
             let se = (variance / n + their_se * their_se).sqrt();
             let gap = (mean - theirs).abs();
             // No spread on either side (e.g. two cooperators): the means must match.
-            let z = if se > 0.0 { gap / se } else if gap < 1e-9 { 0.0 } else { f64::INFINITY };
+            let z = if se > 0.0 {
+                gap / se
+            } else if gap < 1e-9 {
+                0.0
+            } else {
+                f64::INFINITY
+            };
             let what = format!(
                 "{a} vs {b}, seat {seat}: ours {mean:.2}, Axelrod {theirs:.2} ({z:.2} standard errors)"
             );
@@ -213,7 +222,10 @@ fn assert_means_agree(
             }
         }
     }
-    eprintln!("{fixture_name}, {reps} matches per pair: largest gap {}", worst.1);
+    eprintln!(
+        "{fixture_name}, {reps} matches per pair: largest gap {}",
+        worst.1
+    );
     assert!(
         wrong.is_empty(),
         "means beyond four standard errors of the library's ({fixture_name}):\n{}",
