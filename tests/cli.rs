@@ -6,6 +6,17 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_common-enemy"))
 }
 
+/// Runs the command, insists that it succeeded, and returns what it printed.
+fn stdout_of(command: &mut Command) -> String {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn tmp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("ce-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -86,28 +97,22 @@ fn validate_rejects_hostile_files_without_panicking() {
 #[test]
 fn simulate_tells_a_story_and_replay_checks_it() {
     let record = tmp("g.ron");
-    let out = bin()
-        .args([
-            "simulate",
-            "--scenario",
-            "scenarios/syria_2015.ron",
-            "--player",
-            "us=tit_for_tat",
-            "--player",
-            "russia=defector",
-            "--seed",
-            "7",
-            "--record",
-        ])
-        .arg(&record)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let story = stdout_of(
+        bin()
+            .args([
+                "simulate",
+                "--scenario",
+                "scenarios/syria_2015.ron",
+                "--player",
+                "us=tit_for_tat",
+                "--player",
+                "russia=defector",
+                "--seed",
+                "7",
+                "--record",
+            ])
+            .arg(&record),
     );
-    let story = String::from_utf8_lossy(&out.stdout);
     assert!(
         story.contains("== Turn 24 · September 2017 =="),
         "24 monthly turns from October 2015"
@@ -161,28 +166,19 @@ fn unknown_players_and_strategies_are_explained() {
 #[test]
 fn strategy_groups_print_what_they_include() {
     let tournament = |group: &str| {
-        let out = bin()
-            .args([
-                "tournament",
-                "--scenario",
-                "scenarios/prisoners_dilemma.ron",
-                "--strategies",
-                group,
-                "--turns",
-                "3",
-                "--repetitions",
-                "1",
-                "--threads",
-                "1",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        stdout_of(bin().args([
+            "tournament",
+            "--scenario",
+            "scenarios/prisoners_dilemma.ron",
+            "--strategies",
+            group,
+            "--turns",
+            "3",
+            "--repetitions",
+            "1",
+            "--threads",
+            "1",
+        ]))
     };
     let listed = |stdout: &str, group: &str| -> Vec<String> {
         let line = stdout
