@@ -6,6 +6,17 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_common-enemy"))
 }
 
+/// Runs the command, insists that it succeeded, and returns what it printed.
+fn stdout_of(command: &mut Command) -> String {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn tmp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("ce-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -86,28 +97,22 @@ fn validate_rejects_hostile_files_without_panicking() {
 #[test]
 fn simulate_tells_a_story_and_replay_checks_it() {
     let record = tmp("g.ron");
-    let out = bin()
-        .args([
-            "simulate",
-            "--scenario",
-            "scenarios/syria_2015.ron",
-            "--player",
-            "us=tit_for_tat",
-            "--player",
-            "russia=defector",
-            "--seed",
-            "7",
-            "--record",
-        ])
-        .arg(&record)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let story = stdout_of(
+        bin()
+            .args([
+                "simulate",
+                "--scenario",
+                "scenarios/syria_2015.ron",
+                "--player",
+                "us=tit_for_tat",
+                "--player",
+                "russia=defector",
+                "--seed",
+                "7",
+                "--record",
+            ])
+            .arg(&record),
     );
-    let story = String::from_utf8_lossy(&out.stdout);
     assert!(
         story.contains("== Turn 24 · September 2017 =="),
         "24 monthly turns from October 2015"
@@ -155,4 +160,62 @@ fn unknown_players_and_strategies_are_explained() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("players are us, russia"));
+}
+
+/// `--strategies all` and `all+ai` print what they stand for, and `all` leaves the AIs out.
+#[test]
+fn strategy_groups_print_what_they_include() {
+    let tournament = |group: &str| {
+        stdout_of(bin().args([
+            "tournament",
+            "--scenario",
+            "scenarios/prisoners_dilemma.ron",
+            "--strategies",
+            group,
+            "--turns",
+            "3",
+            "--repetitions",
+            "1",
+            "--threads",
+            "1",
+        ]))
+    };
+    let listed = |stdout: &str, group: &str| -> Vec<String> {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{group} = ")))
+            .unwrap_or_else(|| panic!("no line saying what {group} includes:\n{stdout}"));
+        let (_, ids) = line.split_once(": ").unwrap();
+        ids.split(", ").map(String::from).collect()
+    };
+    let classics: Vec<String> = common_enemy::strategy::builtin_ids()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let ais = ["ai_easy", "ai_normal", "ai_hard"];
+
+    let all = tournament("all");
+    assert_eq!(listed(&all, "all"), classics);
+    assert!(all.contains("all+ai adds them"), "{all}");
+    assert!(!all.contains("ai_"), "all must leave the AIs out:\n{all}");
+
+    let with_ai = tournament("all+ai");
+    let mut expected = classics.clone();
+    expected.extend(ais.map(String::from));
+    assert_eq!(listed(&with_ai, "all+ai"), expected);
+    for ai in ais {
+        assert!(
+            with_ai
+                .lines()
+                .any(|l| l.trim_start().contains(ai) && !l.contains(" = ")),
+            "{ai} did not play:\n{with_ai}"
+        );
+    }
+
+    let help = bin().args(["tournament", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("`all` is") && help.contains("`all+ai` adds"),
+        "{help}"
+    );
 }

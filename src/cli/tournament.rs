@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 pub struct Args {
     #[arg(long)]
     scenario: PathBuf,
-    /// `all`, a comma-separated list of ids, or strategy files (`strategies/x.ron`).
+    /// Comma-separated ids, strategy files (`strategies/x.ron`) and groups: `all` is
+    /// every classic strategy and leaves the AIs out; `all+ai` adds ai_easy,
+    /// ai_normal and ai_hard. A group prints what it includes.
     #[arg(long, default_value = "all")]
     strategies: String,
     /// Turns per match (default: the scenario's).
@@ -44,22 +46,18 @@ pub struct Args {
     threads: Option<usize>,
 }
 
-/// The entrants a `--strategies` value names.
+fn items(spec: &str) -> impl Iterator<Item = &str> {
+    spec.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The entrants a `--strategies` value names, groups expanded in place.
 pub(crate) fn entrants(spec: &str) -> Result<Vec<Spec>, String> {
-    let names: Vec<String> = if spec == "all" {
-        crate::strategy::builtin_ids()
-            .into_iter()
-            .map(String::from)
-            .collect()
-    } else {
-        spec.split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    };
+    let names: Vec<&str> = items(spec)
+        .flat_map(|item| crate::strategy::group(item).unwrap_or_else(|| vec![item]))
+        .collect();
     let mut out: Vec<Spec> = Vec::new();
     for name in names {
-        let entrant = Spec::parse(&name)?;
+        let entrant = Spec::parse(name)?;
         if out.iter().any(|e| e.id() == entrant.id()) {
             return Err(format!("strategy \"{}\" is entered twice", entrant.id()));
         }
@@ -69,6 +67,26 @@ pub(crate) fn entrants(spec: &str) -> Result<Vec<Spec>, String> {
         return Err("--strategies names no strategy".into());
     }
     Ok(out)
+}
+
+/// One line per group in a `--strategies` value, saying what it stands for.
+fn group_lines(spec: &str) -> Vec<String> {
+    items(spec)
+        .filter_map(|item| {
+            let ids = crate::strategy::group(item)?;
+            let ais = crate::strategy::ai_ids();
+            let what = if ids.iter().any(|id| ais.contains(id)) {
+                "the classic strategies and the AI levels"
+            } else {
+                "the classic strategies, without the AIs (all+ai adds them)"
+            };
+            Some(format!(
+                "{item} = {what}, {} in all: {}",
+                ids.len(),
+                ids.join(", ")
+            ))
+        })
+        .collect()
 }
 
 pub fn run(a: Args) -> ExitCode {
@@ -91,6 +109,9 @@ pub fn run(a: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    for line in group_lines(&a.strategies) {
+        outln!("{line}");
+    }
     let ids: Vec<String> = entrants.iter().map(|e| e.id().to_string()).collect();
     let threads = a
         .threads

@@ -1,6 +1,7 @@
-//! The classic iterated-prisoner's-dilemma strategies, with the Axelrod library's
-//! ids in snake_case. Each acts on the other side's moves as *perceived*, so noise
-//! reaches them exactly as it would reach a person.
+//! The classic iterated-prisoner's-dilemma strategies, each following the Axelrod
+//! Python library's class named in its doc line (checked against axelrod 4.14.0 by
+//! `tests/conformance.rs`). Each acts on the other side's moves as *perceived*, so
+//! noise reaches them exactly as it would reach a person.
 
 use super::{Strategy, View};
 use crate::scenario::schema::Stance::{self, Cooperate as C, Defect as D};
@@ -13,35 +14,40 @@ const GENEROSITY: f64 = 1.0 / 3.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Classic {
-    /// Always cooperates.
+    /// `axelrod.Cooperator`: always cooperates.
     Cooperator,
-    /// Always defects.
+    /// `axelrod.Defector`: always defects.
     Defector,
-    /// Cooperates with probability 1/2.
+    /// `axelrod.Random` (p = 0.5): cooperates with probability 1/2.
     Random,
-    /// Cooperates first, then copies the other side's last move.
+    /// `axelrod.TitForTat`: cooperates first, then copies the other side's last move.
     TitForTat,
-    /// Defects only after two defections in a row.
+    /// `axelrod.TitFor2Tats`: defects only after two defections in a row.
     TitForTwoTats,
-    /// Defects twice after any defection in the last two moves.
+    /// `axelrod.TwoTitsForTat`: defects if either of the other's last two moves was a defection.
     TwoTitsForTat,
-    /// Tit-for-tat that defects first.
+    /// `axelrod.SuspiciousTitForTat`: tit-for-tat that defects first.
     SuspiciousTitForTat,
-    /// Tit-for-tat that forgives a defection with probability 1/3.
+    /// `axelrod.GTFT`: tit-for-tat that forgives a defection with probability 1/3.
     GenerousTitForTat,
-    /// Cooperates until the other side defects once, then defects forever.
+    /// `axelrod.Grudger`: cooperates until the other side defects once, then defects forever.
     Grudger,
-    /// Pavlov: repeats its move after a good outcome (the other cooperated), switches after a bad one.
+    /// `axelrod.WinStayLoseShift` (Pavlov): cooperates first, then cooperates after
+    /// mutual cooperation or mutual defection and defects otherwise.
     WinStayLoseShift,
-    /// Cooperates, defects, cooperates, …
+    /// `axelrod.Alternator`: cooperates first, then plays the opposite of its own last move.
     Alternator,
-    /// Plays C, D, C, C; then tit-for-tat if the other ever defected, else always defects.
+    /// `axelrod.Detective`: plays C, D, C, C; then tit-for-tat if the other defected
+    /// in those first four turns, else defects forever.
     Detective,
-    /// Plays C, D, D; defects forever if the other cooperated on moves 2 and 3, else tit-for-tat.
+    /// `axelrod.Prober`: plays D, C, C; then defects forever if the other cooperated
+    /// on turns 2 and 3, else tit-for-tat.
     Prober,
-    /// Defects unless the other has cooperated more often than it defected.
+    /// `axelrod.HardGoByMajority`: defects unless the other has cooperated more
+    /// often than it defected over the whole match (so defects first and on ties).
     HardMajority,
-    /// Cooperates while the other has cooperated at least as often as it defected.
+    /// `axelrod.GoByMajority` (soft): cooperates while the other has cooperated at
+    /// least as often as it defected over the whole match (so cooperates first and on ties).
     SoftMajority,
 }
 
@@ -145,22 +151,18 @@ impl Classic {
                 Some(last) if last.seen == C => last.mine,
                 Some(last) => flip(last.mine),
             },
-            Classic::Alternator => {
-                if n.is_multiple_of(2) {
-                    C
-                } else {
-                    D
-                }
-            }
+            // The library alternates on its own last move, not on the turn number.
+            Classic::Alternator => history.last().map_or(C, |m| flip(m.mine)),
+            // Only the first four turns decide: a later defection does not wake it.
             Classic::Detective => match n {
                 0 | 2 | 3 => C,
                 1 => D,
-                _ if history[..4].iter().any(|m| m.seen == D) || defections() > 0 => tft(),
+                _ if history[..4].iter().any(|m| m.seen == D) => tft(),
                 _ => D,
             },
             Classic::Prober => match n {
-                0 => C,
-                1 | 2 => D,
+                0 => D,
+                1 | 2 => C,
                 _ if history[1].seen == C && history[2].seen == C => D,
                 _ => tft(),
             },
@@ -239,8 +241,35 @@ mod tests {
         assert_eq!(play(Classic::Detective, &[C, D, C, C]), C);
         assert_eq!(play(Classic::Prober, &[C, C, C]), D);
         assert_eq!(play(Classic::Prober, &[C, D, C]), C);
+        assert_eq!(play(Classic::HardMajority, &[]), D);
+        assert_eq!(play(Classic::SoftMajority, &[]), C);
         assert_eq!(play(Classic::HardMajority, &[C, D]), D);
         assert_eq!(play(Classic::SoftMajority, &[C, D]), C);
+    }
+
+    /// axelrod.Prober opens D, C, C (ours once opened C, D, D).
+    #[test]
+    fn prober_opens_defect_cooperate_cooperate() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let opening: Vec<Stance> = (0..3)
+            .map(|n| Classic::Prober.play(&hist(&vec![D; n]), &mut rng))
+            .collect();
+        assert_eq!(opening, [D, C, C]);
+    }
+
+    /// axelrod.Detective decides on the first four turns only: a defection later
+    /// does not turn it into tit-for-tat (ours once did).
+    #[test]
+    fn detective_ignores_defections_after_turn_four() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        assert_eq!(
+            Classic::Detective.play(&hist(&[C, C, C, C, D, C]), &mut rng),
+            D
+        );
+        assert_eq!(
+            Classic::Detective.play(&hist(&[C, C, C, D, D, C]), &mut rng),
+            C
+        );
     }
 
     #[test]

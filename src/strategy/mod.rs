@@ -14,6 +14,21 @@ pub fn builtin_ids() -> Vec<&'static str> {
     Classic::ALL.iter().map(|c| c.id()).collect()
 }
 
+/// The scenario-aware AI's ids, one per level.
+pub fn ai_ids() -> Vec<&'static str> {
+    planner::Difficulty::ALL.iter().map(|d| d.id()).collect()
+}
+
+/// What a group name on the command line stands for: `all` is every classic and
+/// leaves the AIs out (they are slow and not classics); `all+ai` adds them.
+pub fn group(name: &str) -> Option<Vec<&'static str>> {
+    match name {
+        "all" => Some(builtin_ids()),
+        "all+ai" => Some(builtin_ids().into_iter().chain(ai_ids()).collect()),
+        _ => None,
+    }
+}
+
 /// A built-in strategy by id.
 pub fn builtin(id: &str) -> Option<Box<dyn Strategy>> {
     Classic::from_id(id).map(|c| Box::new(c) as Box<dyn Strategy>)
@@ -46,7 +61,7 @@ impl Spec {
         }
         Classic::from_id(spec).map(Spec::Builtin).ok_or_else(|| {
             let mut ids = builtin_ids();
-            ids.extend(planner::Difficulty::ALL.map(|d| d.id()));
+            ids.extend(ai_ids());
             let hint = crate::ronfile::did_you_mean(spec, ids.iter().copied())
                 .unwrap_or_else(|| format!("known strategies: {}", ids.join(", ")));
             format!("unknown strategy \"{spec}\": {hint}")
