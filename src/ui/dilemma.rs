@@ -10,6 +10,8 @@ use crate::scenario::schema::Stance;
 use crate::sim::components::{Match, MatchScenario};
 use crate::sim::record::Recorder;
 use bevy::prelude::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 use bevy_egui::egui::{self, Color32, RichText, Ui};
 use std::collections::BTreeMap;
 
@@ -22,6 +24,15 @@ pub struct DilemmaPanel {
     pub open: bool,
     /// Scenario hash and turn → the stage game (or why it could not be measured).
     cache: BTreeMap<(u64, u32), Result<StageGame, String>>,
+    /// Measurements under way on the async compute pool, off the frame.
+    running: BTreeMap<(u64, u32), Task<Result<StageGame, String>>>,
+}
+
+impl DilemmaPanel {
+    /// Whether a measurement is still running (the window keeps redrawing for it).
+    pub fn busy(&self) -> bool {
+        !self.running.is_empty()
+    }
 }
 
 pub fn plugin(app: &mut App) {
@@ -56,11 +67,26 @@ fn analyse(
         return;
     };
     let s = &scenario.0;
+    let panel = &mut *panel;
     for turn in [m.turn.saturating_sub(1).max(1), m.turn] {
-        panel
-            .cache
-            .entry((s.hash, turn))
-            .or_insert_with(|| stage_game(s, turn, SAMPLES, 1));
+        let key = (s.hash, turn);
+        if panel.cache.contains_key(&key) || panel.running.contains_key(&key) {
+            continue;
+        }
+        // The measurement plays hundreds of forked turns: it must not stall a frame.
+        let s = s.clone();
+        let task = AsyncComputeTaskPool::get().spawn(async move { stage_game(&s, turn, SAMPLES, 1) });
+        panel.running.insert(key, task);
+    }
+    let mut finished = Vec::new();
+    for (key, task) in panel.running.iter_mut() {
+        if let Some(result) = check_ready(task) {
+            finished.push((*key, result));
+        }
+    }
+    for (key, result) in finished {
+        panel.running.remove(&key);
+        panel.cache.insert(key, result);
     }
 }
 

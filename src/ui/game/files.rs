@@ -2,6 +2,8 @@
 //! and the autosave after every resolved turn.
 
 use super::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 /// Saves asked for from the pause menu, and record exports from the debrief.
 pub(super) fn save_requests(world: &mut World) {
@@ -26,40 +28,78 @@ pub(super) fn save_requests(world: &mut World) {
         }
     }
     if export {
-        let path = crate::ui::settings::home().join("records").join(format!(
-            "{}-seed{}-{}.ron",
-            save.record.scenario,
-            save.record.seed,
-            std::process::id()
-        ));
         let scenario = world
             .get_resource::<Session>()
             .and_then(|s| s.scenario.clone());
-        let report = path.with_extension("md");
-        let result = std::fs::create_dir_all(path.parent().unwrap_or(&path))
-            .map_err(|e| e.to_string())
-            .and_then(|_| save.record.write(&path).map_err(|e| e.to_string()))
-            .and_then(|_| {
-                let text = crate::report::debrief::markdown(&save.record, scenario.as_deref());
-                let csv = crate::report::debrief::turns_csv(&save.record);
-                crate::sim::record::write_atomically(&report, text.as_bytes())
-                    .and_then(|_| {
-                        crate::sim::record::write_atomically(
-                            &report.with_extension("csv"),
-                            csv.as_bytes(),
-                        )
-                    })
-                    .map_err(|e| e.to_string())
-            });
-        let notice = match result {
-            Ok(()) => format!(
-                "Game record saved to {}; the debrief report beside it ({} and .csv)",
-                path.display(),
-                report.display()
-            ),
-            Err(e) => format!("Could not save the record: {e}"),
-        };
-        world.resource_mut::<Session>().notice = Some(notice);
+        let record = save.record;
+        // The debrief replays a counterfactual game: written on the async compute
+        // pool so the window stays responsive, and announced when done.
+        let task = AsyncComputeTaskPool::get()
+            .spawn(async move { export_record(&record, scenario.as_deref()) });
+        world.resource_mut::<Exports>().0.push(task);
+    }
+}
+
+/// Record exports under way off the frame.
+#[derive(Resource, Default)]
+pub struct Exports(Vec<Task<String>>);
+
+impl Exports {
+    pub fn busy(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+/// Shows the outcome of each finished export.
+pub(super) fn finish_exports(mut exports: ResMut<Exports>, session: Option<ResMut<Session>>) {
+    let mut notices = Vec::new();
+    exports.0.retain_mut(|task| match check_ready(task) {
+        Some(notice) => {
+            notices.push(notice);
+            false
+        }
+        None => true,
+    });
+    if let (Some(mut session), Some(notice)) = (session, notices.pop()) {
+        session.notice = Some(notice);
+    }
+}
+
+/// Writes the record, its Markdown debrief and its CSV turn log to the records
+/// folder; returns the message for the player.
+fn export_record(record: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
+    // The id comes from a scenario file: only its safe characters reach the path.
+    let id: String = record
+        .scenario
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .take(64)
+        .collect();
+    let path = crate::ui::settings::home().join("records").join(format!(
+        "{id}-seed{}-{}.ron",
+        record.seed,
+        std::process::id()
+    ));
+    let report = path.with_extension("md");
+    let result = std::fs::create_dir_all(path.parent().unwrap_or(&path))
+        .map_err(|e| e.to_string())
+        .and_then(|_| record.write(&path).map_err(|e| e.to_string()))
+        .and_then(|_| {
+            let text = crate::report::debrief::markdown(record, scenario);
+            let csv = crate::report::debrief::turns_csv(record);
+            crate::sim::record::write_atomically(&report, text.as_bytes())
+                .and_then(|_| {
+                    crate::sim::record::write_atomically(&report.with_extension("csv"), csv.as_bytes())
+                })
+                .map_err(|e| e.to_string())
+        });
+    match result {
+        Ok(()) => format!(
+            "Game record saved to {}; the debrief report beside it ({} and .csv)",
+            path.display(),
+            report.display()
+        ),
+        Err(e) => format!("Could not save the record: {e}"),
     }
 }
 

@@ -24,6 +24,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 pub fn plugin(app: &mut App) {
     app.add_message::<ExportRecord>()
         .init_resource::<PendingIntent>()
+        .init_resource::<files::Exports>()
         .add_systems(
             Update,
             (
@@ -32,6 +33,7 @@ pub fn plugin(app: &mut App) {
                 sync_view,
                 keep_going,
                 files::save_requests,
+                files::finish_exports,
                 files::autosave,
             )
                 .chain()
@@ -172,15 +174,22 @@ fn keep_going(
     matches: Query<&Match>,
     mut last: Local<Option<(u32, Phase, bool)>>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    dilemma: Res<super::dilemma::DilemmaPanel>,
+    exports: Res<files::Exports>,
 ) {
     let Some(session) = session else { return };
     let state = session
         .match_entity
         .and_then(|e| matches.get(e).ok())
         .map(|m| (m.turn, m.phase, m.released));
-    let busy = state.is_none() || session.view == View::Waiting || state != *last;
+    let busy = state.is_none()
+        || session.view == View::Waiting
+        || state != *last
+        || dilemma.busy()
+        || exports.busy();
     *last = state;
-    if busy && session.notice.is_none() {
+    // A game that could not start has nothing to wait for.
+    if busy && (session.notice.is_none() || state.is_some()) {
         redraw.write(bevy::window::RequestRedraw);
     }
 }
