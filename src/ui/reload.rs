@@ -142,3 +142,43 @@ pub fn error_panel(ui: &mut Ui, errors: &[String]) {
             }
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::compatible;
+    use crate::scenario::parse_and_validate;
+
+    #[test]
+    fn a_reload_is_compatible_only_when_every_id_stays() {
+        let text = std::fs::read_to_string("scenarios/syria_2015.ron").unwrap();
+        let load = |t: &str| parse_and_validate("s.ron", t.as_bytes()).unwrap();
+        let base = load(&text);
+        // Texts and numbers may change while a game runs.
+        let retitled = text.replacen("title: \"", "title: \"Edited: ", 1);
+        assert!(compatible(&base, &load(&retitled)));
+        // Same counts, other names: a renamed metric or option, or an event's
+        // choice with different options, would mislabel the running match.
+        let mut renamed_metric = base.clone();
+        renamed_metric.scenario.metrics[0].id = "renamed".into();
+        assert!(!compatible(&base, &renamed_metric));
+        let mut renamed_option = base.clone();
+        renamed_option.scenario.players[1].decisions[0].options[0].id = "renamed".into();
+        assert!(!compatible(&base, &renamed_option));
+        let mut other_answers = base.clone();
+        let choice = other_answers
+            .scenario
+            .events
+            .iter_mut()
+            .find_map(|e| e.choice.as_mut())
+            .unwrap();
+        choice.decision.options.swap(0, 1);
+        assert!(!compatible(&base, &other_answers));
+        let mut scope = base.clone();
+        let m = &mut scope.scenario.metrics[0];
+        m.scope = match m.scope {
+            crate::scenario::schema::Scope::Shared => crate::scenario::schema::Scope::PerPlayer,
+            crate::scenario::schema::Scope::PerPlayer => crate::scenario::schema::Scope::Shared,
+        };
+        assert!(!compatible(&base, &scope));
+    }
+}
