@@ -33,7 +33,11 @@ pub fn swings(t: &TurnRecord) -> Vec<Swing<'_>> {
         };
         let swing = &mut out[i];
         swing.after = c.after;
-        match swing.causes.iter_mut().find(|(cause, _)| **cause == c.cause) {
+        match swing
+            .causes
+            .iter_mut()
+            .find(|(cause, _)| **cause == c.cause)
+        {
             Some((_, d)) => *d += c.after - c.before,
             None => swing.causes.push((&c.cause, c.after - c.before)),
         }
@@ -116,7 +120,8 @@ pub fn metric_label(s: Option<&LoadedScenario>, key: &str) -> String {
 /// caused it. Without the scenario, the ids.
 pub fn cause_label(s: Option<&LoadedScenario>, cause: &CauseRecord) -> String {
     let sc = s.map(|s| &s.scenario);
-    let rule = |list: fn(&crate::scenario::Scenario) -> &[crate::scenario::schema::Rule], id: &str| {
+    let rule = |list: fn(&crate::scenario::Scenario) -> &[crate::scenario::schema::Rule],
+                id: &str| {
         sc.and_then(|sc| list(sc).iter().find(|r| r.id == id))
             .map(|r| r.description.trim())
             .filter(|d| !d.is_empty())

@@ -246,7 +246,10 @@ fn the_dilemma_lint_warns_when_payoffs_break_the_claim() {
     );
     assert_ne!(text, broken);
     let mut s = common_enemy::scenario::parse_and_validate("pd.ron", broken.as_bytes()).unwrap();
-    assert!(s.warnings.is_empty(), "loading alone does not play the stage game");
+    assert!(
+        s.warnings.is_empty(),
+        "loading alone does not play the stage game"
+    );
     common_enemy::analysis::lint::check(&mut s);
     let w: Vec<String> = s.warnings.iter().map(|d| d.headline()).collect();
     assert!(

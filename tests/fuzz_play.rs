@@ -123,10 +123,18 @@ fn play_scenario(s: Arc<LoadedScenario>, seed: u64) {
         ],
     );
     assert!(rec.outcome.is_some(), "the match did not reach its end");
-    assert_eq!(replay(&rec, s.clone()).map(|_| ()), Ok(()), "own record does not replay");
+    assert_eq!(
+        replay(&rec, s.clone()).map(|_| ()),
+        Ok(()),
+        "own record does not replay"
+    );
     let text = ron::ser::to_string_pretty(&rec, Default::default()).unwrap();
     let back = GameRecord::parse("fuzz-record.ron", text.as_bytes());
-    assert_eq!(back.as_ref().ok(), Some(&rec), "a written record reads back");
+    assert_eq!(
+        back.as_ref().ok(),
+        Some(&rec),
+        "a written record reads back"
+    );
     let _ = common_enemy::analysis::stage_game(&s, 1, 2, seed);
     let _ = common_enemy::report::debrief::markdown(&rec, Some(&s));
 }

@@ -104,11 +104,18 @@ fn a_saved_game_resumes_and_plays_on_for_every_kind_of_seat() {
         Seat::Ai("ai_hard".into()),
     ];
     for seat in seats {
-        let humans: Vec<usize> = if seat == Seat::Human { vec![0, 1] } else { vec![0] };
+        let humans: Vec<usize> = if seat == Seat::Human {
+            vec![0, 1]
+        } else {
+            vec![0]
+        };
         let setup = setup("syria_2015", seat.clone());
         let mut world = scratch_world();
         let m = start_match(&mut world, s.clone(), &setup, None).unwrap();
-        assert!(play_turn(&mut world, m, &humans), "{seat:?}: turn 1 of a new game");
+        assert!(
+            play_turn(&mut world, m, &humans),
+            "{seat:?}: turn 1 of a new game"
+        );
         let path = dir.join("save.ron");
         write_save(&save_of(&world, m, &setup), &path).unwrap();
 
@@ -148,8 +155,16 @@ fn a_save_that_cannot_be_resumed_is_refused_and_left_on_disk() {
     let err = start_match(&mut other, s.clone(), &setup, Some(&loaded)).unwrap_err();
     assert!(err.contains("scenario changed"), "{err}");
     let mut q = other.query::<&Match>();
-    assert_eq!(q.iter(&other).count(), 0, "a refused resume leaves no match behind");
-    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the save is untouched");
+    assert_eq!(
+        q.iter(&other).count(),
+        0,
+        "a refused resume leaves no match behind"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the save is untouched"
+    );
 
     // A new game's first autosave keeps the refused save as the previous one.
     let fresh = start_match(&mut other, s.clone(), &setup, None).unwrap();
@@ -193,16 +208,7 @@ fn briefed_with_offer() -> (World, Entity, Arc<LoadedScenario>, usize, u16) {
     let mut world = scratch_world();
     let m = common_enemy::sim::spawn_match(
         &mut world,
-        common_enemy::sim::MatchSetup {
-            scenario: s.clone(),
-            seed: 1,
-            turns: None,
-            noise: None,
-            controllers: [Controller::External, Controller::External],
-            explain: false,
-            hold: false,
-            record_as: None,
-        },
+        common_enemy::sim::MatchSetup::external(s.clone(), 1),
     );
     step(&mut world);
     let side = world.get::<Match>(m).unwrap().players[player];
@@ -214,7 +220,9 @@ fn briefed_with_offer() -> (World, Entity, Arc<LoadedScenario>, usize, u16) {
 fn check_orders_refuses_every_malformed_order() {
     let (world, m, s, player, event) = briefed_with_offer();
     let c = &s.compiled;
-    let side = world.get::<Side>(world.get::<Match>(m).unwrap().players[player]).unwrap();
+    let side = world
+        .get::<Side>(world.get::<Match>(m).unwrap().players[player])
+        .unwrap();
     let mut good = Orders::default();
     orders_for(&c.decisions[player], Stance::Cooperate, &mut good.choices);
     good.answers = answers_for(c, &side.offered, Stance::Cooperate);
@@ -297,16 +305,7 @@ fn refused_orders_come_back_as_a_message_and_change_nothing() {
     let mut world = scratch_world();
     let m = common_enemy::sim::spawn_match(
         &mut world,
-        common_enemy::sim::MatchSetup {
-            scenario: s.clone(),
-            seed: 1,
-            turns: None,
-            noise: None,
-            controllers: [Controller::External, Controller::External],
-            explain: false,
-            hold: false,
-            record_as: None,
-        },
+        common_enemy::sim::MatchSetup::external(s.clone(), 1),
     );
     let side = world.get::<Match>(m).unwrap().players[0];
     world.write_message(SubmitOrders {
@@ -332,7 +331,9 @@ fn recorded_game(name: &str, turns: u32) -> (GameRecord, Arc<LoadedScenario>) {
     let s = load(name);
     let bot = |id: &str| {
         (
-            common_enemy::strategy::Spec::parse(id).unwrap().controller(),
+            common_enemy::strategy::Spec::parse(id)
+                .unwrap()
+                .controller(),
             id.to_string(),
         )
     };

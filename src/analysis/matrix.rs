@@ -12,10 +12,10 @@
 use crate::scenario::LoadedScenario;
 use crate::scenario::compiled::{CTrigger, Compiled, Cond};
 use crate::scenario::schema::Stance;
-use crate::sim::components::*;
-use crate::sim::runner::Headless;
 use crate::sim::MatchSetup;
+use crate::sim::components::*;
 use crate::sim::rules::{answers_for, orders_for};
+use crate::sim::runner::Headless;
 use bevy::prelude::*;
 use std::sync::Arc;
 
@@ -153,18 +153,7 @@ fn reach_turn(
 ) -> Vec<Entity> {
     let c = &scenario.compiled;
     let matches: Vec<Entity> = (0..samples as u64)
-        .map(|k| {
-            h.spawn(MatchSetup {
-                scenario: scenario.clone(),
-                seed: seed.wrapping_add(k),
-                turns: None,
-                noise: None,
-                controllers: [Controller::External, Controller::External],
-                explain: false,
-                hold: false,
-                record_as: None,
-            })
-        })
+        .map(|k| h.spawn(MatchSetup::external(scenario.clone(), seed.wrapping_add(k))))
         .collect();
     let cooperate = [0, 1].map(|p| Plan::uniform(c, p, Stance::Cooperate));
     for _ in 1..turn {

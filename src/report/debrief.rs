@@ -250,7 +250,12 @@ fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
     use crate::explain::{cause_label, metric_label};
     let scores: Vec<String> = s.map_or_else(Vec::new, |s| {
         (0..2)
-            .map(|p| s.key_of(crate::scenario::compiled::Slot::Player(p, s.compiled.score_metric)))
+            .map(|p| {
+                s.key_of(crate::scenario::compiled::Slot::Player(
+                    p,
+                    s.compiled.score_metric,
+                ))
+            })
             .collect()
     });
     let mut swings: Vec<_> = crate::explain::swings(t)

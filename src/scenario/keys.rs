@@ -20,7 +20,10 @@ impl LoadedScenario {
                 }
                 Scope::PerPlayer => {
                     for (p, player) in sc.players.iter().enumerate() {
-                        out.push((format!("{}.{}", player.id, def.id), Slot::Player(p as u8, per)));
+                        out.push((
+                            format!("{}.{}", player.id, def.id),
+                            Slot::Player(p as u8, per),
+                        ));
                     }
                     per += 1;
                 }

@@ -1,9 +1,9 @@
 //! The ECS model of a match: a `Match` entity with the shared state and two `Side`
 //! entities with each player's state. One `World` may hold any number of matches.
 
+use super::seat::Strategy;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
-use super::seat::Strategy;
 use bevy::prelude::*;
 use rand::rngs::Xoshiro256PlusPlus;
 use std::sync::Arc;

@@ -30,6 +30,21 @@ pub struct MatchSetup {
 }
 
 impl MatchSetup {
+    /// A match of `scenario` whose orders all come from outside, unrecorded and
+    /// not held: what analysis and tests drive by hand.
+    pub fn external(scenario: Arc<LoadedScenario>, seed: u64) -> Self {
+        MatchSetup {
+            scenario,
+            seed,
+            turns: None,
+            noise: None,
+            controllers: [Controller::External, Controller::External],
+            explain: false,
+            hold: false,
+            record_as: None,
+        }
+    }
+
     /// The setup a record was made with, sides played by `controllers`.
     pub fn from_record(
         record: &GameRecord,
@@ -66,7 +81,9 @@ pub fn strategy_seed(seed: u64, p: usize) -> u64 {
 /// Hands the sides of a match to their controllers, each strategy with its own
 /// seeded random stream. New matches and resumed ones both come through here.
 pub fn assign_controllers(world: &mut World, match_entity: Entity, controllers: [Controller; 2]) {
-    let Some((players, seed)) = world.get::<Match>(match_entity).map(|m| (m.players, m.seed))
+    let Some((players, seed)) = world
+        .get::<Match>(match_entity)
+        .map(|m| (m.players, m.seed))
     else {
         return;
     };
@@ -246,7 +263,10 @@ pub fn replay_into(
     entity: Entity,
     record: &GameRecord,
 ) -> Result<(), ReplayError> {
-    let (scenario, sides) = match (world.get::<MatchScenario>(entity), world.get::<Match>(entity)) {
+    let (scenario, sides) = match (
+        world.get::<MatchScenario>(entity),
+        world.get::<Match>(entity),
+    ) {
         (Some(s), Some(m)) => (s.0.clone(), m.players),
         _ => {
             return Err(ReplayError::Diverged {

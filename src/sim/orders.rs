@@ -46,11 +46,17 @@ impl OrderRefusal {
             OrderRefusal::WrongCount { given, decisions } => {
                 format!("{given} choices were sent for {decisions} decisions")
             }
-            OrderRefusal::NoSuchOption { decision: d, option } => {
+            OrderRefusal::NoSuchOption {
+                decision: d,
+                option,
+            } => {
                 format!("\"{}\" has no option #{option}", decision(d))
             }
             OrderRefusal::NotOffered { event: e } => {
-                format!("an answer to \"{}\", which was not offered this turn", event(e))
+                format!(
+                    "an answer to \"{}\", which was not offered this turn",
+                    event(e)
+                )
             }
             OrderRefusal::DuplicateAnswer { event: e } => {
                 format!("\"{}\" is answered twice", event(e))

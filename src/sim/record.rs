@@ -78,7 +78,10 @@ pub enum CauseRecord {
         option: String,
     },
     /// The option a player chose in an event's one-off choice.
-    Choice { event: String, option: String },
+    Choice {
+        event: String,
+        option: String,
+    },
     JointRule(String),
     ChanceRule(String),
     ScoreRule(String),

@@ -38,7 +38,12 @@ pub struct GameView<'a> {
 
 impl<'a> View<'a> {
     /// The view side `me` of a match has when it chooses its orders.
-    pub fn of(scenario: &'a Arc<LoadedScenario>, m: &'a Match, sides: [&'a Side; 2], me: usize) -> Self {
+    pub fn of(
+        scenario: &'a Arc<LoadedScenario>,
+        m: &'a Match,
+        sides: [&'a Side; 2],
+        me: usize,
+    ) -> Self {
         View {
             turn: m.turn,
             history: &sides[me].history,

@@ -78,7 +78,14 @@ impl Strategy for Planner {
             orders_for(view.decisions, stance, out);
             return stance;
         };
-        let orders = plan(game.scenario, game.m, game.sides, game.me, self.difficulty, rng);
+        let orders = plan(
+            game.scenario,
+            game.m,
+            game.sides,
+            game.me,
+            self.difficulty,
+            rng,
+        );
         *out = orders.choices;
         crate::sim::rules::stance_of(view.decisions, out)
     }

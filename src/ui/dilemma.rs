@@ -75,7 +75,8 @@ fn analyse(
         }
         // The measurement plays hundreds of forked turns: it must not stall a frame.
         let s = s.clone();
-        let task = AsyncComputeTaskPool::get().spawn(async move { stage_game(&s, turn, SAMPLES, 1) });
+        let task =
+            AsyncComputeTaskPool::get().spawn(async move { stage_game(&s, turn, SAMPLES, 1) });
         panel.running.insert(key, task);
     }
     let mut finished = Vec::new();

@@ -196,12 +196,11 @@ pub fn start_match(
                 record_as: Some(setup.seats.clone().map(|s| s.label())),
             },
         )),
-        Some(save) => crate::sim::resume(world, &save.record, scenario, controllers, true)
-            .map_err(|e| {
-                format!(
-                    "This save cannot be resumed: {e}. The save file is left as it was."
-                )
-            }),
+        Some(save) => {
+            crate::sim::resume(world, &save.record, scenario, controllers, true).map_err(|e| {
+                format!("This save cannot be resumed: {e}. The save file is left as it was.")
+            })
+        }
     }
 }
 

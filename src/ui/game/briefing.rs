@@ -47,4 +47,3 @@ pub(super) fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     ui.add_space(10.0);
     widgets::primary(ui, "Give orders").then_some(Intent::ToOrders)
 }
-

@@ -89,7 +89,10 @@ fn export_record(record: &GameRecord, scenario: Option<&LoadedScenario>) -> Stri
             let csv = crate::report::debrief::turns_csv(record);
             crate::sim::record::write_atomically(&report, text.as_bytes())
                 .and_then(|_| {
-                    crate::sim::record::write_atomically(&report.with_extension("csv"), csv.as_bytes())
+                    crate::sim::record::write_atomically(
+                        &report.with_extension("csv"),
+                        csv.as_bytes(),
+                    )
                 })
                 .map_err(|e| e.to_string())
         });
@@ -121,9 +124,7 @@ pub(super) fn autosave(world: &mut World, mut saved: Local<Option<(Entity, usize
     let first = saved.is_none_or(|(e, _)| e != entity);
     *saved = Some((entity, turns));
     let path = session::autosave_path();
-    if first
-        && let Err(e) = session::keep_other_game(&path, &save)
-    {
+    if first && let Err(e) = session::keep_other_game(&path, &save) {
         warn!("autosave skipped: {e}");
         return;
     }

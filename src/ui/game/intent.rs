@@ -77,7 +77,6 @@ pub(super) fn apply(
     }
 }
 
-
 /// Orders the engine refused go back to the player who sent them: the orders
 /// screen again, with the reason in the scenario's words.
 pub(super) fn show_refusals(

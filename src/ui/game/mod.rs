@@ -7,8 +7,8 @@ mod briefing;
 mod files;
 mod intent;
 mod orders;
-mod reveal;
 mod report;
+mod reveal;
 
 use super::menu::{MenuState, MenuSystems, SaveRequest};
 use super::session::{self, Session, View};

@@ -229,4 +229,3 @@ pub(super) fn handover(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent>
     })
     .inner
 }
-

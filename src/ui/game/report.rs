@@ -26,4 +26,3 @@ pub(super) fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     widgets::primary(ui, if last { "See the debrief" } else { "Next turn" })
         .then_some(Intent::NextTurn)
 }
-

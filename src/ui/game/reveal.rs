@@ -65,4 +65,3 @@ pub(super) fn reveal(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     ui.add_space(10.0);
     widgets::primary(ui, "See what happened").then_some(Intent::ToReport)
 }
-
