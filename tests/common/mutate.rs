@@ -72,5 +72,5 @@ pub fn apply(mut bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
 
 /// Applies every mutation in turn.
 pub fn apply_all(bytes: &[u8], mutations: &[Mutation]) -> Vec<u8> {
-    mutations.iter().fold(bytes.to_vec(), |b, m| apply(b, m))
+    mutations.iter().fold(bytes.to_vec(), apply)
 }
