@@ -3,7 +3,7 @@
 //! with their causes and sources, misperceptions, reflection questions) and a CSV
 //! of the turn log.
 
-use super::{csv_row, md};
+use super::{code, csv_row, md};
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::components::Controller;
@@ -111,7 +111,7 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
             let _ = writeln!(
                 out,
                 "{verdict} Ending: {}.\n",
-                o.ending.as_deref().unwrap_or("the turn limit")
+                md(o.ending.as_deref().unwrap_or("the turn limit"))
             );
         }
         None => out += "The game did not finish.\n\n",
@@ -294,7 +294,9 @@ fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
         };
         let _ = write!(
             out,
-            "- `{metric}` {delta:+.2}, mostly from `{cause}` ({d:+.2})"
+            "- {} {delta:+.2}, mostly from {} ({d:+.2})",
+            code(metric),
+            code(cause)
         );
         if let Some(q) = s.and_then(|s| crate::explain::source_of(s, cause)) {
             let _ = write!(out, ": “{}”", md(q.trim()));
@@ -317,13 +319,13 @@ fn misperceptions(rec: &GameRecord, names: &[String; 2]) -> String {
                 let real = truth.get(d).map_or("?", |s| s.as_str());
                 if real != shown {
                     rows.push(format!(
-                        "| {} | {} | {} | `{}` | `{}` | `{}` |",
+                        "| {} | {} | {} | {} | {} | {} |",
                         t.turn,
                         md(&names[p]),
                         md(&names[1 - p]),
-                        d,
-                        shown,
-                        real
+                        code(d),
+                        code(shown),
+                        code(real)
                     ));
                 }
             }

@@ -271,9 +271,12 @@ pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
 
 /// Reads a save from an untrusted file: a clear message for anything wrong.
 pub fn read_save(path: &Path) -> Result<SaveFile, String> {
-    let bytes = crate::ronfile::read(path).map_err(|d| d.to_string())?;
-    let (save, _) = crate::ronfile::parse::<SaveFile>(&path.display().to_string(), &bytes)
-        .map_err(|d| d.to_string())?;
+    // A save holds its game's whole record, so it has the record's limit.
+    let limit = crate::sim::record::MAX_RECORD_BYTES;
+    let bytes = crate::ronfile::read_limited(path, limit).map_err(|d| d.to_string())?;
+    let (save, _) =
+        crate::ronfile::parse_limited::<SaveFile>(&path.display().to_string(), &bytes, limit)
+            .map_err(|d| d.to_string())?;
     if save.format != SAVE_FORMAT {
         return Err(format!(
             "{}: save format {} is not supported by this version (it reads {SAVE_FORMAT})",
