@@ -102,14 +102,19 @@ impl GameRecord {
     /// scenario so that [`GameRecord::scenario_file`] finds it again.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let stored = stored_scenario_path(&self.scenario_path, path);
-        if stored != self.scenario_path {
-            let mut moved = self.clone();
-            moved.scenario_path = stored;
-            return moved.write(path);
-        }
+        let moved;
+        let record = if stored == self.scenario_path {
+            self
+        } else {
+            moved = GameRecord {
+                scenario_path: stored,
+                ..self.clone()
+            };
+            &moved
+        };
         write_atomically_with(path, |out| {
             ron::Options::default()
-                .to_io_writer_pretty(out, self, ron::ser::PrettyConfig::default())
+                .to_io_writer_pretty(out, record, ron::ser::PrettyConfig::default())
                 .map_err(|e| std::io::Error::other(e.to_string()))
         })
     }
@@ -161,7 +166,7 @@ impl GameRecord {
 /// the largest legitimate game, a 10,000-turn match (`MAX_TURNS`): measured with
 /// `simulate --turns 10000 --record`, syria_2015 gives MEASURED_SYRIA bytes and the
 /// prisoner's dilemma MEASURED_PD bytes.
-pub const MAX_RECORD_BYTES: usize = RECORD_LIMIT;
+pub const MAX_RECORD_BYTES: usize = 256 << 20;
 
 /// A relative path of plain names ending `.ron`: nothing absolute, no `..`.
 fn is_plain_ron_path(p: &Path) -> bool {
