@@ -260,7 +260,7 @@ pub fn snapshot(world: &World) -> Option<SaveFile> {
 }
 
 pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
-    let text = ron::ser::to_string_pretty(save, ron::ser::PrettyConfig::default())
+    let text = ron::ser::to_string_pretty(save, crate::sim::record::layout(1))
         .map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
