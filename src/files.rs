@@ -14,7 +14,9 @@ pub enum ReadError {
     /// A fifo, device, socket or folder: reading it could block or never end.
     NotAFile(&'static str),
     /// More than the limit: only the limit plus one byte was read.
-    TooBig { limit: usize },
+    TooBig {
+        limit: usize,
+    },
 }
 
 impl std::fmt::Display for ReadError {

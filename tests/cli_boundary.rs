@@ -80,13 +80,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn mkfifo(path: &Path) {
-    assert!(
-        Command::new("mkfifo")
-            .arg(path)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
 }
 
 fn simulate_record(scenario: &str, record: &Path) {
@@ -140,7 +134,12 @@ fn a_record_may_only_name_a_scenario_inside_its_folder() {
     // A record in another folder still finds a shipped scenario by its name.
     let out = run(&["replay", record.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    for bad in ["/etc/passwd", "../syria_2015.ron", "scenarios/../../x.ron", "notes.txt"] {
+    for bad in [
+        "/etc/passwd",
+        "../syria_2015.ron",
+        "scenarios/../../x.ron",
+        "notes.txt",
+    ] {
         let tampered = good.replacen(
             "scenario_path: \"scenarios/syria_2015.ron\"",
             &format!("scenario_path: {bad:?}"),
@@ -319,7 +318,11 @@ fn outputs_refuse_special_and_read_only_targets() {
         locked.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("read-only"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("read-only"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(&locked).unwrap(),
         "the teacher's notes"
@@ -329,7 +332,11 @@ fn outputs_refuse_special_and_read_only_targets() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["game.ron", "locked.md", "out.md"], "no temporary files");
+    assert_eq!(
+        names,
+        ["game.ron", "locked.md", "out.md"],
+        "no temporary files"
+    );
 }
 
 /// Every cell of a CSV text (RFC 4180: quoted cells may hold commas, quotes, breaks).
@@ -415,11 +422,7 @@ fn hostile_text_in_a_scenario_or_record_is_escaped_in_every_output() {
     terminal.push(out);
     // A hand-edited record: a formula and escapes as a controller's name.
     let rec = std::fs::read_to_string(&record).unwrap();
-    let edited = rec.replacen(
-        "\"tit_for_tat\"",
-        &format!("\"{FORMULA}{ESC}\""),
-        1,
-    );
+    let edited = rec.replacen("\"tit_for_tat\"", &format!("\"{FORMULA}{ESC}\""), 1);
     assert_ne!(rec, edited);
     std::fs::write(&record, edited).unwrap();
 
@@ -449,14 +452,25 @@ fn hostile_text_in_a_scenario_or_record_is_escaped_in_every_output() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     terminal.push(out);
-    let out = run(&["analyze", "--scenario", scenario, "--no-full", "--samples", "20"]);
+    let out = run(&[
+        "analyze",
+        "--scenario",
+        scenario,
+        "--no-full",
+        "--samples",
+        "20",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     terminal.push(out);
     // A broken copy: the diagnostic's snippet shows the hostile line.
     let broken = dir.join("broken.ron");
     std::fs::write(
         &broken,
-        hostile.replacen("    format: 1,", &format!("    format: 1, bogus: \"{ESC}\","), 1),
+        hostile.replacen(
+            "    format: 1,",
+            &format!("    format: 1, bogus: \"{ESC}\","),
+            1,
+        ),
     )
     .unwrap();
     let out = run(&["validate", broken.to_str().unwrap()]);

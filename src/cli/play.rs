@@ -48,11 +48,13 @@ pub(super) fn check_display() -> Result<(), String> {
             .into_iter()
             .any(set)
         {
-            return Err("the game needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: \
+            return Err(
+                "the game needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: \
                  run it in a desktop session, or under a virtual display with \
                  `xvfb-run -a common-enemy play`; the headless commands (simulate, tournament, \
                  analyze, report, ...) need no display"
-                .into());
+                    .into(),
+            );
         }
     }
     Ok(())

@@ -1,8 +1,8 @@
 //! `common-enemy report RECORD` (the debrief of one game) and `common-enemy
 //! class-summary DIR` (every record of a folder), written as Markdown and CSV.
 
-use crate::report::{class_summary, debrief};
 use crate::files::write_atomically;
+use crate::report::{class_summary, debrief};
 use crate::sim::record::GameRecord;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -51,7 +51,8 @@ pub fn markdown_code(text: &str) -> String {
 /// and a field a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`,
 /// tab or carriage return) gets a leading `'`, unless it is just a number.
 pub fn csv_cell(text: &str) -> String {
-    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
+    let formula =
+        text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
     let text = if formula {
         format!("'{text}")
     } else {
@@ -148,7 +149,10 @@ mod tests {
     #[test]
     fn terminal_shows_control_characters() {
         assert_eq!(terminal("\x1b[2J\x07ok\n\tx"), "\\x1b[2J\\x07ok\n\tx");
-        assert_eq!(terminal("a\rb\u{9b}c\u{202e}d"), "a\\x0db\\u{9b}c\\u{202e}d");
+        assert_eq!(
+            terminal("a\rb\u{9b}c\u{202e}d"),
+            "a\\x0db\\u{9b}c\\u{202e}d"
+        );
         assert_eq!(terminal("“quoted” → fine"), "“quoted” → fine");
     }
 }

@@ -172,7 +172,10 @@ mod tests {
             .at(src, 1, 20, 3)
             .to_string();
         assert!(!text.contains('\x1b'), "{text:?}");
-        assert!(text.contains("1 | title: \"\\x1b[31mred\", bad: 1\n"), "{text}");
+        assert!(
+            text.contains("1 | title: \"\\x1b[31mred\", bad: 1\n"),
+            "{text}"
+        );
         let caret = text.lines().find(|l| l.contains('^')).unwrap();
         let line = text.lines().find(|l| l.starts_with("1 |")).unwrap();
         assert_eq!(caret.find('^'), line.find("bad"), "{text}");

@@ -43,11 +43,11 @@ impl AssetLoader for ScenarioLoader {
         AsyncReadExt::read_to_end(&mut AsyncReadExt::take(reader, limit), &mut bytes)
             .await
             .map_err(|e| {
-            ScenarioError(vec![Diagnostic::error(
-                &name,
-                format!("cannot read the file: {e}"),
-            )])
-        })?;
+                ScenarioError(vec![Diagnostic::error(
+                    &name,
+                    format!("cannot read the file: {e}"),
+                )])
+            })?;
         parse_and_validate(&name, &bytes).map_err(ScenarioError)
     }
 

@@ -206,9 +206,10 @@ fn stored_scenario_path(scenario: &str, record_path: &Path) -> String {
     if is_plain_ron_path(scenario_path) {
         return scenario.to_string();
     }
-    scenario_path
-        .file_name()
-        .map_or_else(|| scenario.to_string(), |n| n.to_string_lossy().into_owned())
+    scenario_path.file_name().map_or_else(
+        || scenario.to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 pub use crate::files::{write_atomically, write_atomically_with};
