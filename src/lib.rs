@@ -4,12 +4,13 @@
 //! The game is a library; `main.rs` only parses the command line. Modules:
 //! `analysis` measures and names the stage game; `report` writes debriefs;
 //! `ronfile` reads untrusted RON with located errors; `scenario` holds the format
-//! and its validation; `sim` is the turn engine every mode runs; `strategy` holds
+//! and its validation; `files` bounds every read and makes every write atomic; `sim` is the turn engine every mode runs; `strategy` holds
 //! the AI players; `cli` the headless commands.
 
 pub mod analysis;
 pub mod cli;
 pub mod explain;
+pub mod files;
 pub mod report;
 pub mod ronfile;
 pub mod scenario;

@@ -38,7 +38,7 @@ pub fn run(args: Args) -> ExitCode {
     let game = match analysis::stage_game(&s, args.turn, args.samples, args.seed) {
         Ok(g) => g,
         Err(e) => {
-            eprintln!("{}: {e}", args.scenario.display());
+            errln!("{}: {e}", args.scenario.display());
             return ExitCode::FAILURE;
         }
     };
@@ -48,7 +48,7 @@ pub fn run(args: Args) -> ExitCode {
         match analysis::full_orders(&s, args.turn, args.full_samples, args.seed) {
             Ok(f) => Some(f),
             Err(e) => {
-                eprintln!("{}: full orders skipped: {e}", args.scenario.display());
+                errln!("{}: full orders skipped: {e}", args.scenario.display());
                 None
             }
         }

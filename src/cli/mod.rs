@@ -1,23 +1,36 @@
 //! The command line: `validate`, `simulate`, `replay`, `tournament`, `analyze`,
 //! `report` and `class-summary`.
 
-/// Prints to stdout, ignoring a closed pipe (`common-enemy simulate … | head`).
+/// Prints to stdout through [`output`]: never panics, a failure sets the exit code.
 macro_rules! out {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($t)*);
-    }};
+    ($($t:tt)*) => {
+        $crate::cli::output::out(format_args!($($t)*))
+    };
 }
 
 /// `out!` with a newline.
 macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
+    ($($t:tt)*) => {
+        $crate::cli::output::out(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
+/// Prints to stderr through [`output`], like `out!`.
+macro_rules! err {
+    ($($t:tt)*) => {
+        $crate::cli::output::err(format_args!($($t)*))
+    };
+}
+
+/// `err!` with a newline.
+macro_rules! errln {
+    ($($t:tt)*) => {
+        $crate::cli::output::err(format_args!("{}\n", format_args!($($t)*)))
+    };
 }
 
 mod analyze;
+pub mod output;
 mod play;
 mod report;
 mod simulate;
@@ -69,7 +82,12 @@ pub enum Command {
         quiet: bool,
     },
     /// Re-simulate a game record and check that it matches.
-    Replay { path: PathBuf },
+    Replay {
+        path: PathBuf,
+        /// The scenario file, when it has moved since the record was made.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
     /// A round robin of strategies (self-play included), optionally followed by evolution.
     Tournament(tournament::Args),
     /// Open the game window, straight into a game.
@@ -83,7 +101,12 @@ pub enum Command {
     ClassSummary(report::ClassArgs),
 }
 
+/// Runs a command; its exit code is [`output::EX_IOERR`] when its output was lost.
 pub fn run(cli: Cli) -> ExitCode {
+    output::finish(dispatch(cli))
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Validate { paths }) => validate::run(&paths),
         Some(Command::Simulate {
@@ -103,20 +126,26 @@ pub fn run(cli: Cli) -> ExitCode {
             record.as_deref(),
             quiet,
         ),
-        Some(Command::Replay { path }) => simulate::replay(&path),
+        Some(Command::Replay { path, scenario }) => simulate::replay(&path, scenario.as_deref()),
         Some(Command::Tournament(args)) => tournament::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Analyze(args)) => analyze::run(args),
         Some(Command::Report(args)) => report::report(args),
         Some(Command::ClassSummary(args)) => report::class_summary(args),
-        None => exit_code(crate::ui::run(crate::ui::Launch::default())),
+        None => match play::check_display() {
+            Ok(()) => exit_code(crate::ui::run(crate::ui::Launch::default())),
+            Err(e) => {
+                errln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
 /// Prints diagnostics to stderr.
 pub(crate) fn print_diagnostics(diagnostics: &[crate::ronfile::Diagnostic]) {
     for d in diagnostics {
-        eprint!("{d}");
+        err!("{d}");
     }
 }
 

@@ -29,13 +29,35 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ExitCode {
-    match launch(a) {
+    match check_display().and_then(|()| launch(a)) {
         Ok(launch) => super::exit_code(crate::ui::run(launch)),
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Without a display server winit panics when the window opens; say what to do
+/// instead. Only Linux and the BSDs find their display through the environment.
+pub(super) fn check_display() -> Result<(), String> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+        if !["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
+            .into_iter()
+            .any(set)
+        {
+            return Err(
+                "the game needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: \
+                 run it in a desktop session, or under a virtual display with \
+                 `xvfb-run -a common-enemy play`; the headless commands (simulate, tournament, \
+                 analyze, report, ...) need no display"
+                    .into(),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn launch(a: Args) -> Result<Launch, String> {

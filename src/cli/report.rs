@@ -1,8 +1,9 @@
 //! `common-enemy report RECORD` (the debrief of one game) and `common-enemy
 //! class-summary DIR` (every record of a folder), written as Markdown and CSV.
 
+use crate::files::write_atomically;
 use crate::report::{class_summary, debrief};
-use crate::sim::record::{GameRecord, write_atomically};
+use crate::sim::record::GameRecord;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -40,7 +41,7 @@ fn write(path: &Path, text: &str) -> bool {
             true
         }
         Err(e) => {
-            eprintln!("{}: cannot write: {e}", path.display());
+            errln!("{}: cannot write: {e}", path.display());
             false
         }
     }
@@ -50,23 +51,27 @@ pub fn report(args: ReportArgs) -> ExitCode {
     let rec = match GameRecord::load(&args.record) {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{d}");
+            err!("{d}");
             return ExitCode::FAILURE;
         }
     };
-    let scenario_path = args
-        .scenario
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&rec.scenario_path));
-    let scenario = match crate::scenario::load(&scenario_path) {
-        Ok(s) => Some(s),
-        Err(diagnostics) => {
-            eprintln!(
+    let scenario_path = match &args.scenario {
+        Some(p) => Ok(p.clone()),
+        None => rec.scenario_file(&args.record),
+    };
+    let scenario = match scenario_path.map(|p| (crate::scenario::load(&p), p)) {
+        Ok((Ok(s), _)) => Some(s),
+        Ok((Err(diagnostics), p)) => {
+            errln!(
                 "{}: the record's scenario {} cannot be loaded; the report leaves out what needs it (pass --scenario PATH)",
                 args.record.display(),
-                scenario_path.display()
+                p.display()
             );
             super::print_diagnostics(&diagnostics);
+            None
+        }
+        Err(e) => {
+            errln!("{e}; the report leaves out what needs the scenario");
             None
         }
     };
@@ -85,12 +90,12 @@ pub fn class_summary(args: ClassArgs) -> ExitCode {
     let class = match class_summary::read_dir(&args.dir) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return ExitCode::FAILURE;
         }
     };
     for s in &class.skipped {
-        eprintln!("skipped {}: {}", s.file, s.reason);
+        errln!("skipped {}: {}", s.file, s.reason);
     }
     let mut ok = write(
         &args.out,

@@ -69,13 +69,13 @@ pub fn run(
     if let Some(n) = noise
         && !(0.0..=1.0).contains(&n)
     {
-        eprintln!("--noise {n}: noise is a probability between 0 and 1");
+        errln!("--noise {n}: noise is a probability between 0 and 1");
         return ExitCode::FAILURE;
     }
     let players = match controllers(&s, players) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -83,7 +83,7 @@ pub fn run(
     out!("{}", story(&s, &rec, quiet));
     if let Some(path) = record {
         if let Err(e) = rec.write(path) {
-            eprintln!("{}: cannot write the record: {e}", path.display());
+            errln!("{}: cannot write the record: {e}", path.display());
             return ExitCode::FAILURE;
         }
         outln!("record written to {}", path.display());
@@ -198,19 +198,30 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
     out
 }
 
-pub fn replay(path: &Path) -> ExitCode {
+/// `scenario` overrides the record's own scenario, when it has moved.
+pub fn replay(path: &Path, scenario: Option<&Path>) -> ExitCode {
     let record = match GameRecord::load(path) {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{d}");
+            err!("{d}");
             return ExitCode::FAILURE;
         }
     };
-    let Some(s) = load_scenario(Path::new(&record.scenario_path)) else {
-        eprintln!(
-            "{}: cannot load the record's scenario {}",
+    let scenario_path = match scenario {
+        Some(p) => p.to_path_buf(),
+        None => match record.scenario_file(path) {
+            Ok(p) => p,
+            Err(e) => {
+                errln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let Some(s) = load_scenario(&scenario_path) else {
+        errln!(
+            "{}: cannot load the record's scenario {} (pass --scenario PATH)",
             path.display(),
-            record.scenario_path
+            scenario_path.display()
         );
         return ExitCode::FAILURE;
     };
@@ -223,7 +234,7 @@ pub fn replay(path: &Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}: replay does not match: {e}", path.display());
+            errln!("{}: replay does not match: {e}", path.display());
             ExitCode::FAILURE
         }
     }

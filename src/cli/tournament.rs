@@ -96,7 +96,7 @@ pub fn run(a: Args) -> ExitCode {
     if let Some(n) = a.noise
         && !(0.0..=1.0).contains(&n)
     {
-        eprintln!("--noise {n}: noise is a probability between 0 and 1");
+        errln!("--noise {n}: noise is a probability between 0 and 1");
         return ExitCode::FAILURE;
     }
     let entrants = match entrants(&a.strategies).and_then(|list| {
@@ -105,7 +105,7 @@ pub fn run(a: Args) -> ExitCode {
     }) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -168,8 +168,8 @@ pub fn run(a: Args) -> ExitCode {
         } else {
             output::json(&results)
         };
-        if let Err(e) = crate::sim::record::write_atomically(path, text.as_bytes()) {
-            eprintln!("{}: cannot write: {e}", path.display());
+        if let Err(e) = crate::files::write_atomically(path, text.as_bytes()) {
+            errln!("{}: cannot write: {e}", path.display());
             return ExitCode::FAILURE;
         }
         outln!("results written to {}", path.display());
@@ -189,11 +189,11 @@ pub fn run(a: Args) -> ExitCode {
         );
         out!("{}", output::evolution_table(&ids, &history));
         if let Some(path) = &a.evolve_csv {
-            if let Err(e) = crate::sim::record::write_atomically(
+            if let Err(e) = crate::files::write_atomically(
                 path,
                 output::evolution_csv(&ids, &history).as_bytes(),
             ) {
-                eprintln!("{}: cannot write: {e}", path.display());
+                errln!("{}: cannot write: {e}", path.display());
                 return ExitCode::FAILURE;
             }
             outln!("population shares written to {}", path.display());

@@ -28,7 +28,7 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
         super::print_diagnostics(&diagnostics);
     }
     if failed > 0 {
-        eprintln!("{failed} of {} files have errors", paths.len());
+        errln!("{failed} of {} files have errors", paths.len());
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -3,7 +3,7 @@
 //! with their causes and sources, misperceptions, reflection questions) and a CSV
 //! of the turn log.
 
-use super::{csv_row, md};
+use super::{code, csv_row, md};
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::components::Controller;
@@ -111,7 +111,7 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
             let _ = writeln!(
                 out,
                 "{verdict} Ending: {}.\n",
-                o.ending.as_deref().unwrap_or("the turn limit")
+                md(o.ending.as_deref().unwrap_or("the turn limit"))
             );
         }
         None => out += "The game did not finish.\n\n",
@@ -296,13 +296,13 @@ fn misperceptions(rec: &GameRecord, names: &[String; 2]) -> String {
                 let real = truth.get(d).map_or("?", |s| s.as_str());
                 if real != shown {
                     rows.push(format!(
-                        "| {} | {} | {} | `{}` | `{}` | `{}` |",
+                        "| {} | {} | {} | {} | {} | {} |",
                         t.turn,
                         md(&names[p]),
                         md(&names[1 - p]),
-                        d,
-                        shown,
-                        real
+                        code(d),
+                        code(shown),
+                        code(real)
                     ));
                 }
             }

@@ -105,12 +105,24 @@ impl fmt::Display for Diagnostic {
         if let Some(text) = &self.line_text {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{number} | {text}")?;
-            let before: String = text
+            // The line comes from an untrusted file: its control characters are shown
+            // escaped, and the caret still lines up under the escaped text.
+            let shown: Vec<String> = text
                 .chars()
+                .map(|c| crate::report::escape::terminal(c.encode_utf8(&mut [0; 4])))
+                .collect();
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{number} | {}", shown.concat())?;
+            let before: String = shown
+                .iter()
                 .take(self.col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| {
+                    if c == "\t" {
+                        "\t".to_string()
+                    } else {
+                        " ".repeat(c.chars().count())
+                    }
+                })
                 .collect();
             writeln!(f, "{pad} | {before}{}", "^".repeat(self.width.min(80)))?;
         }
@@ -151,6 +163,22 @@ mod tests {
         assert!(text.contains("2 |   metric: \"isis\","));
         assert!(text.contains("  |           ^^^^^^"));
         assert!(text.contains("did you mean \"isis_strength\"?"));
+    }
+
+    #[test]
+    fn a_snippet_shows_control_characters_escaped_with_the_caret_in_place() {
+        let src = "title: \"\x1b[31mred\", bad: 1\n";
+        let text = Diagnostic::error("s.ron", "unknown field `bad`")
+            .at(src, 1, 20, 3)
+            .to_string();
+        assert!(!text.contains('\x1b'), "{text:?}");
+        assert!(
+            text.contains("1 | title: \"\\x1b[31mred\", bad: 1\n"),
+            "{text}"
+        );
+        let caret = text.lines().find(|l| l.contains('^')).unwrap();
+        let line = text.lines().find(|l| l.starts_with("1 |")).unwrap();
+        assert_eq!(caret.find('^'), line.find("bad"), "{text}");
     }
 
     #[test]

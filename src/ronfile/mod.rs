@@ -10,7 +10,8 @@ pub use locate::{PathIndex, Place};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
-/// Files larger than this are refused before parsing.
+/// Scenarios, strategies and settings larger than this are refused before parsing:
+/// the largest shipped scenario is about 60 KB.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 /// Deepest nesting of brackets a file may use.
 pub const MAX_DEPTH: usize = 64;
@@ -38,21 +39,26 @@ impl SourceText {
     }
 }
 
-/// Reads a file; a missing or unreadable file becomes a diagnostic, never a panic.
+/// Reads a scenario, strategy or settings file (at most [`MAX_FILE_BYTES`]); a
+/// missing, unreadable, oversized or special file (fifo, device) becomes a
+/// diagnostic, never a panic or a hang.
 pub fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let name = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(&name, format!("cannot read the file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(too_big(&name, meta.len() as usize));
-    }
-    std::fs::read(path).map_err(|e| Diagnostic::error(&name, format!("cannot read the file: {e}")))
+    read_limited(path, MAX_FILE_BYTES)
 }
 
-fn too_big(name: &str, len: usize) -> Diagnostic {
+/// [`read`] with the limit of another kind of file, e.g. [`crate::sim::record::MAX_RECORD_BYTES`].
+pub fn read_limited(path: &Path, limit: usize) -> Result<Vec<u8>, Diagnostic> {
+    let name = path.display().to_string();
+    crate::files::read_bounded(path, limit).map_err(|e| match e {
+        crate::files::ReadError::TooBig { limit } => too_big(&name, limit),
+        other => Diagnostic::error(&name, other.to_string()),
+    })
+}
+
+fn too_big(name: &str, limit: usize) -> Diagnostic {
     Diagnostic::error(
         name,
-        format!("the file is {len} bytes; the limit is {MAX_FILE_BYTES} bytes"),
+        format!("the file is larger than the limit of {limit} bytes"),
     )
     .with_hint(Some("split it, or remove what is not needed".into()))
 }
@@ -60,8 +66,17 @@ fn too_big(name: &str, len: usize) -> Diagnostic {
 /// Parses `bytes` as a `T`, with the limits above; errors carry `line:col`, the
 /// field path serde was in, and a hint.
 pub fn parse<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(T, SourceText), Diagnostic> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_big(name, bytes.len()));
+    parse_limited(name, bytes, MAX_FILE_BYTES)
+}
+
+/// [`parse`] with the size limit of another kind of file.
+pub fn parse_limited<T: DeserializeOwned>(
+    name: &str,
+    bytes: &[u8],
+    limit: usize,
+) -> Result<(T, SourceText), Diagnostic> {
+    if bytes.len() > limit {
+        return Err(too_big(name, limit));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,

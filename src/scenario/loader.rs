@@ -4,7 +4,7 @@
 use super::{LoadedScenario, parse_and_validate};
 use crate::ronfile::Diagnostic;
 use bevy::asset::io::{AssetSourceBuilder, AssetSourceId, Reader};
-use bevy::asset::{AssetLoader, LoadContext};
+use bevy::asset::{AssetLoader, AsyncReadExt, LoadContext};
 use bevy::prelude::*;
 
 /// Every problem that kept a scenario from loading.
@@ -38,12 +38,16 @@ impl AssetLoader for ScenarioLoader {
     ) -> Result<LoadedScenario, ScenarioError> {
         let name = format!("scenarios/{}", cx.path().path().display());
         let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).await.map_err(|e| {
-            ScenarioError(vec![Diagnostic::error(
-                &name,
-                format!("cannot read the file: {e}"),
-            )])
-        })?;
+        // Bounded like every other read: one byte past the limit is enough to refuse.
+        let limit = crate::ronfile::MAX_FILE_BYTES as u64 + 1;
+        AsyncReadExt::read_to_end(&mut AsyncReadExt::take(reader, limit), &mut bytes)
+            .await
+            .map_err(|e| {
+                ScenarioError(vec![Diagnostic::error(
+                    &name,
+                    format!("cannot read the file: {e}"),
+                )])
+            })?;
         parse_and_validate(&name, &bytes).map_err(ScenarioError)
     }
 

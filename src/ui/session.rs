@@ -216,7 +216,7 @@ pub fn snapshot(world: &World) -> Option<SaveFile> {
 }
 
 pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
-    let text = ron::ser::to_string_pretty(save, ron::ser::PrettyConfig::default())
+    let text = ron::ser::to_string_pretty(save, crate::sim::record::layout(1))
         .map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -227,13 +227,17 @@ pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
 
 /// Reads a save from an untrusted file: a clear message for anything wrong.
 pub fn read_save(path: &Path) -> Result<SaveFile, String> {
-    let bytes = crate::ronfile::read(path).map_err(|d| d.to_string())?;
+    // A save holds its game's whole record, so it has the record's limit.
+    let limit = crate::sim::record::MAX_RECORD_BYTES;
+    let bytes = crate::ronfile::read_limited(path, limit).map_err(|d| d.to_string())?;
     parse_save(&path.display().to_string(), &bytes)
 }
 
 /// Parses and checks a save's bytes; `name` places the messages.
 pub fn parse_save(name: &str, bytes: &[u8]) -> Result<SaveFile, String> {
-    let (save, _) = crate::ronfile::parse::<SaveFile>(name, bytes).map_err(|d| d.to_string())?;
+    let limit = crate::sim::record::MAX_RECORD_BYTES;
+    let (save, _) =
+        crate::ronfile::parse_limited::<SaveFile>(name, bytes, limit).map_err(|d| d.to_string())?;
     if save.format != SAVE_FORMAT {
         return Err(format!(
             "{name}: save format {} is not supported by this version (it reads {SAVE_FORMAT})",
