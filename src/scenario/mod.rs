@@ -3,6 +3,7 @@
 //! Both ways in go through [`parse_and_validate`].
 
 pub mod compiled;
+pub mod limits;
 mod loader;
 pub mod schema;
 pub mod validate;

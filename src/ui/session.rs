@@ -272,7 +272,9 @@ pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
 /// Reads a save from an untrusted file: a clear message for anything wrong.
 pub fn read_save(path: &Path) -> Result<SaveFile, String> {
     let bytes = crate::ronfile::read(path).map_err(|d| d.to_string())?;
-    let (save, _) = crate::ronfile::parse::<SaveFile>(&path.display().to_string(), &bytes)
+    let (save, source) = crate::ronfile::parse::<SaveFile>(&path.display().to_string(), &bytes)
+        .map_err(|d| d.to_string())?;
+    crate::sim::record::check_save_counts(&source, save.setup.turns, save.setup.noise, &save.record)
         .map_err(|d| d.to_string())?;
     if save.format != SAVE_FORMAT {
         return Err(format!(
