@@ -59,7 +59,9 @@ fn bad_counts_on_the_command_line_name_the_flag_and_its_range() {
         (&analyze, "--turn", "0", "1..=10000"),
     ];
     for &(command, flag, value, range) in cases {
-        let args = [command, &[flag, value]].concat();
+        // `--noise=-1`: as two words clap would read `-1` as a flag.
+        let given = format!("{flag}={value}");
+        let args = [command, &[given.as_str()]].concat();
         let out = run(&args);
         let shown = args.join(" ");
         refused(&out, &shown, &[flag, range]);
@@ -93,16 +95,17 @@ fn work_that_counts_multiply_into_is_refused_naming_the_limit() {
         "100000",
     ]);
     refused(&out, "evolve", &["--population", "the limit is 1000000000"]);
-    let out = run(&[
-        "analyze",
-        "--scenario",
-        "scenarios/syria_2015.ron",
-        "--samples",
-        "100000",
-        "--turn",
-        "24",
-        "--no-full",
-    ]);
+    // The corpus base draws on chance, so every sample is played.
+    let long = std::fs::read_to_string("tests/corpus/base.ron")
+        .unwrap()
+        .replacen("turns: 5,", "turns: 1000,", 1);
+    let long = write("long_chance.ron", &long);
+    let out = bin()
+        .args(["analyze", "--scenario"])
+        .arg(&long)
+        .args(["--samples", "100000", "--turn", "500", "--no-full"])
+        .output()
+        .unwrap();
     refused(&out, "analyze", &["samples", "the limit is 20000000"]);
 }
 

@@ -146,7 +146,7 @@ impl<'a> Checker<'a> {
             self.error(
                 path,
                 format!("more than {max} {what} in the file; the limit is {max}"),
-                Some("split the scenario, or share effects through events".into()),
+                Some("see the limits in scenarios/README.md".into()),
             );
         }
     }
