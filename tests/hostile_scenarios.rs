@@ -354,6 +354,6 @@ fn scenarios_just_over_the_new_limits_are_refused_where_they_pass_it() {
     refused(
         &over.ron(),
         "joint_rules",
-        "one turn could apply 2001 effects and clamps",
+        "one turn could apply 1001 effects and clamps",
     );
 }
