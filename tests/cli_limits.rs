@@ -54,7 +54,12 @@ fn bad_counts_on_the_command_line_name_the_flag_and_its_range() {
         (&tournament, "--noise", "inf", "0..=1"),
         (&analyze, "--samples", "18446744073709551615", "1..=100000"),
         (&analyze, "--samples", "0", "1..=100000"),
-        (&analyze, "--full-samples", "18446744073709551615", "1..=100000"),
+        (
+            &analyze,
+            "--full-samples",
+            "18446744073709551615",
+            "1..=100000",
+        ),
         (&analyze, "--turn", "4294967295", "1..=10000"),
         (&analyze, "--turn", "0", "1..=10000"),
     ];
@@ -80,7 +85,11 @@ fn work_that_counts_multiply_into_is_refused_naming_the_limit() {
         "--repetitions",
         "1000",
     ]);
-    refused(&out, "tournament", &["match-turns", "the limit is 1000000000"]);
+    refused(
+        &out,
+        "tournament",
+        &["match-turns", "the limit is 1000000000"],
+    );
     let out = run(&[
         "tournament",
         "--scenario",
@@ -114,13 +123,26 @@ fn record_text() -> String {
     let path = tmp("short.ron");
     let out = bin()
         .args([
-            "simulate", "--scenario", PD, "--player", "a=defector", "--player", "b=defector",
-            "--turns", "3", "--quiet", "--record",
+            "simulate",
+            "--scenario",
+            PD,
+            "--player",
+            "a=defector",
+            "--player",
+            "b=defector",
+            "--turns",
+            "3",
+            "--quiet",
+            "--record",
         ])
         .arg(&path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::read_to_string(&path).unwrap()
 }
 
@@ -128,14 +150,48 @@ fn record_text() -> String {
 fn records_with_bad_turns_or_noise_are_refused_where_they_say_it() {
     let text = record_text();
     assert!(text.contains("turns: 3,") && text.contains("noise: 0.0,"));
-    let noise_line = text.lines().position(|l| l.contains("noise: 0.0,")).unwrap() + 1;
+    let noise_line = text
+        .lines()
+        .position(|l| l.contains("noise: 0.0,"))
+        .unwrap()
+        + 1;
     let turns_line = text.lines().position(|l| l.contains("turns: 3,")).unwrap() + 1;
     for (name, from, to, line, message) in [
-        ("huge_turns", "turns: 3,", "turns: 4294967295,", turns_line, "turns must be between 1 and 10000"),
-        ("zero_turns", "turns: 3,", "turns: 0,", turns_line, "turns must be between 1 and 10000"),
-        ("short_turns", "turns: 3,", "turns: 2,", 0, "3 turns recorded in a match of 2"),
-        ("nan_noise", "noise: 0.0,", "noise: NaN,", noise_line, "noise probability NaN is outside [0, 1]"),
-        ("negative_noise", "noise: 0.0,", "noise: -1.0,", noise_line, "noise probability -1 is outside [0, 1]"),
+        (
+            "huge_turns",
+            "turns: 3,",
+            "turns: 4294967295,",
+            turns_line,
+            "turns must be between 1 and 10000",
+        ),
+        (
+            "zero_turns",
+            "turns: 3,",
+            "turns: 0,",
+            turns_line,
+            "turns must be between 1 and 10000",
+        ),
+        (
+            "short_turns",
+            "turns: 3,",
+            "turns: 2,",
+            0,
+            "3 turns recorded in a match of 2",
+        ),
+        (
+            "nan_noise",
+            "noise: 0.0,",
+            "noise: NaN,",
+            noise_line,
+            "noise probability NaN is outside [0, 1]",
+        ),
+        (
+            "negative_noise",
+            "noise: 0.0,",
+            "noise: -1.0,",
+            noise_line,
+            "noise probability -1 is outside [0, 1]",
+        ),
     ] {
         let path = tmp(&format!("{name}.ron"));
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
@@ -166,17 +222,30 @@ fn saves_with_bad_turns_or_noise_are_refused_where_they_say_it() {
             "(format: 1, setup: (scenario: \"prisoners_dilemma.ron\", seats: (Human, Human), seed: 1, noise: {noise}, turns: {turns}),\nrecord: {record})"
         )
     };
-    if let Err(e) =
-        common_enemy::ui::session::read_save(&write("good_save.ron", &save("Some(3)", "None", record)))
-    {
+    if let Err(e) = common_enemy::ui::session::read_save(&write(
+        "good_save.ron",
+        &save("Some(3)", "None", record),
+    )) {
         panic!("the unchanged save is refused: {e}");
     }
     for (name, text, message) in [
-        ("save_turns", save("Some(0)", "None", record), "turns must be between 1 and 10000, not 0"),
-        ("save_noise", save("None", "Some(NaN)", record), "noise probability NaN"),
+        (
+            "save_turns",
+            save("Some(0)", "None", record),
+            "turns must be between 1 and 10000, not 0",
+        ),
+        (
+            "save_noise",
+            save("None", "Some(NaN)", record),
+            "noise probability NaN",
+        ),
         (
             "save_record_turns",
-            save("None", "None", &record.replacen("turns: 3,", "turns: 99999,", 1)),
+            save(
+                "None",
+                "None",
+                &record.replacen("turns: 3,", "turns: 99999,", 1),
+            ),
             "turns must be between 1 and 10000",
         ),
     ] {

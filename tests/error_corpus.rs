@@ -177,7 +177,10 @@ fn misspelled_ids_get_a_did_you_mean_hint() {
         ("unknown_option", "did you mean \"careful\"?"),
         ("unknown_variant", "did you mean \"BothLose\"?"),
         ("unknown_field_in_variant", "did you mean \"turn\"?"),
-        ("float_turns", "this field counts: write e.g. `13`, without `.0`"),
+        (
+            "float_turns",
+            "this field counts: write e.g. `13`, without `.0`",
+        ),
     ] {
         let errors = scenario::load(Path::new(&format!("tests/corpus/{name}.ron"))).unwrap_err();
         assert!(

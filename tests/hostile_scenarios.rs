@@ -307,7 +307,10 @@ fn scenarios_at_the_new_limits_validate_and_play() {
 fn fixed_turn_work() -> usize {
     let text = Shape::decisions(1, 2).ron();
     let s = scenario::parse_and_validate("w.ron", text.as_bytes()).unwrap();
-    limits::turn_work_parts(&s.compiled).iter().map(|p| p.1).sum()
+    limits::turn_work_parts(&s.compiled)
+        .iter()
+        .map(|p| p.1)
+        .sum()
 }
 
 #[test]

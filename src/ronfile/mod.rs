@@ -175,7 +175,10 @@ fn explain(code: &ron::Error, rest: &str) -> (String, Option<String>) {
         ),
         E::ExpectedInteger | E::IntegerOutOfBounds | E::InvalidIntegerDigit { .. } => (
             "expected a whole number".into(),
-            Some("this field counts: write e.g. `13`, without a decimal point, sign or quotes".into()),
+            Some(
+                "this field counts: write e.g. `13`, without a decimal point, sign or quotes"
+                    .into(),
+            ),
         ),
         E::ExpectedFloat => (
             "expected a number".into(),
@@ -185,10 +188,7 @@ fn explain(code: &ron::Error, rest: &str) -> (String, Option<String>) {
             "expected a string".into(),
             Some("put text and ids in double quotes: `\"us\"`".into()),
         ),
-        E::ExpectedBoolean => (
-            "expected `true` or `false`".into(),
-            None,
-        ),
+        E::ExpectedBoolean => ("expected `true` or `false`".into(), None),
         E::InvalidValueForType { expected, found } => (
             format!("expected {expected}, found {found}"),
             Some("scenarios/README.md gives the type of every field".into()),

@@ -115,9 +115,8 @@ pub fn turn_work_parts(c: &super::Compiled) -> [(&'static str, usize); 6] {
         .filter_map(|e| e.choice.as_ref())
         .map(|(_, d)| most_effects(d))
         .sum();
-    let rules = |list: &[super::compiled::CRule]| -> usize {
-        list.iter().map(|r| r.effects.len()).sum()
-    };
+    let rules =
+        |list: &[super::compiled::CRule]| -> usize { list.iter().map(|r| r.effects.len()).sum() };
     let briefing: usize = c
         .events
         .iter()
@@ -248,7 +247,17 @@ mod tests {
             assert_eq!(id_problem(good), None, "{good}");
         }
         let long = "a".repeat(MAX_ID_CHARS + 1);
-        for bad in ["", "Us", "1a", "_a", "a.b", "a-b", "a/b", "..", long.as_str()] {
+        for bad in [
+            "",
+            "Us",
+            "1a",
+            "_a",
+            "a.b",
+            "a-b",
+            "a/b",
+            "..",
+            long.as_str(),
+        ] {
             assert!(id_problem(bad).is_some(), "{bad}");
         }
     }

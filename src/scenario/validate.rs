@@ -120,7 +120,11 @@ impl<'a> Checker<'a> {
         let mut map = HashMap::new();
         for (i, (path, id)) in ids.into_iter().enumerate() {
             if let Some(problem) = id_problem(id) {
-                self.error(path, format!("{what} id \"{id}\" {problem}"), Some(ID_HINT.into()));
+                self.error(
+                    path,
+                    format!("{what} id \"{id}\" {problem}"),
+                    Some(ID_HINT.into()),
+                );
             } else if map.insert(id, i as u16).is_some() {
                 self.error(
                     path,
@@ -135,7 +139,11 @@ impl<'a> Checker<'a> {
     /// Checks an id that is not part of an indexed list.
     fn id(&mut self, path: &str, what: &str, id: &str) {
         if let Some(problem) = id_problem(id) {
-            self.error(path, format!("{what} id \"{id}\" {problem}"), Some(ID_HINT.into()));
+            self.error(
+                path,
+                format!("{what} id \"{id}\" {problem}"),
+                Some(ID_HINT.into()),
+            );
         }
     }
 
@@ -220,7 +228,10 @@ impl<'a> Checker<'a> {
             if matches!(p.id.as_str(), "self" | "other") {
                 self.error(
                     format!("players[{i}].id"),
-                    format!("\"{}\" cannot be a player id: it names a side inside effects", p.id),
+                    format!(
+                        "\"{}\" cannot be a player id: it names a side inside effects",
+                        p.id
+                    ),
                     Some("choose another id, e.g. \"us\"".into()),
                 );
             }
@@ -335,7 +346,11 @@ impl<'a> Checker<'a> {
         let parts = turn_work_parts(c);
         let total: usize = parts.iter().map(|p| p.1).sum();
         if total > MAX_CHANGES_PER_TURN {
-            let (list, most) = parts.iter().copied().max_by_key(|p| p.1).unwrap_or(("players", 0));
+            let (list, most) = parts
+                .iter()
+                .copied()
+                .max_by_key(|p| p.1)
+                .unwrap_or(("players", 0));
             self.error(
                 list,
                 format!(

@@ -130,7 +130,8 @@ impl GameRecord {
     pub fn count_problems(&self, prefix: &str) -> Vec<(String, String)> {
         use crate::scenario::limits::*;
         let mut out = Vec::new();
-        let mut bad = |field: String, message: String| out.push((format!("{prefix}{field}"), message));
+        let mut bad =
+            |field: String, message: String| out.push((format!("{prefix}{field}"), message));
         if let Some(p) = turns_problem(self.turns) {
             bad("turns".into(), p);
         }
@@ -138,20 +139,33 @@ impl GameRecord {
             bad("noise".into(), format!("noise {p}"));
         }
         if let Some(p) = id_problem(&self.scenario) {
-            bad("scenario".into(), format!("scenario id \"{}\" {p}", self.scenario));
+            bad(
+                "scenario".into(),
+                format!("scenario id \"{}\" {p}", self.scenario),
+            );
         }
         if self.players.len() != 2 {
-            bad("players".into(), format!("a record has two players, not {}", self.players.len()));
+            bad(
+                "players".into(),
+                format!("a record has two players, not {}", self.players.len()),
+            );
         }
         if self.history.len() > self.turns as usize {
             bad(
                 "history".into(),
-                format!("{} turns recorded in a match of {}", self.history.len(), self.turns),
+                format!(
+                    "{} turns recorded in a match of {}",
+                    self.history.len(),
+                    self.turns
+                ),
             );
         }
         for (i, t) in self.history.iter().enumerate() {
             if t.turn == 0 || t.turn > self.turns {
-                bad(format!("history[{i}].turn"), format!("turn {} is outside 1 to {}", t.turn, self.turns));
+                bad(
+                    format!("history[{i}].turn"),
+                    format!("turn {} is outside 1 to {}", t.turn, self.turns),
+                );
             }
             for (field, n) in [
                 ("orders", t.orders.len()),
@@ -160,7 +174,10 @@ impl GameRecord {
                 ("scores", t.scores.len()),
             ] {
                 if n != 2 {
-                    bad(format!("history[{i}].{field}"), format!("{field} has {n} entries, not one per player"));
+                    bad(
+                        format!("history[{i}].{field}"),
+                        format!("{field} has {n} entries, not one per player"),
+                    );
                 }
             }
         }
@@ -178,7 +195,9 @@ pub fn check_counts(
         return Ok(());
     };
     let index = crate::ronfile::PathIndex::build(&source.text);
-    Err(source.diagnostic_at(&index, &field, message).with_hint(Some(
+    Err(source
+        .diagnostic_at(&index, &field, message)
+        .with_hint(Some(
         "the file was changed by hand or by another program; the limits are in scenarios/README.md"
             .into(),
     )))

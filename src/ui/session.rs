@@ -274,8 +274,13 @@ pub fn read_save(path: &Path) -> Result<SaveFile, String> {
     let bytes = crate::ronfile::read(path).map_err(|d| d.to_string())?;
     let (save, source) = crate::ronfile::parse::<SaveFile>(&path.display().to_string(), &bytes)
         .map_err(|d| d.to_string())?;
-    crate::sim::record::check_save_counts(&source, save.setup.turns, save.setup.noise, &save.record)
-        .map_err(|d| d.to_string())?;
+    crate::sim::record::check_save_counts(
+        &source,
+        save.setup.turns,
+        save.setup.noise,
+        &save.record,
+    )
+    .map_err(|d| d.to_string())?;
     if save.format != SAVE_FORMAT {
         return Err(format!(
             "{}: save format {} is not supported by this version (it reads {SAVE_FORMAT})",
