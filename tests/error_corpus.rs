@@ -86,6 +86,51 @@ const CORPUS: &[(&str, usize, usize, &str)] = &[
         "unknown variant `BothLoose` in `Verdict`",
     ),
     ("zero_turns", 8, 12, "turns must be between 1 and 10000"),
+    ("between_nan", 44, 99, "the number is not finite"),
+    ("falls_at_infinite", 47, 80, "the number is not finite"),
+    (
+        "map_point_outside",
+        47,
+        47,
+        "map coordinates are fractions in [0, 1]",
+    ),
+    (
+        "unknown_field_in_variant",
+        32,
+        76,
+        "unknown field `trun` in `Chose`",
+    ),
+    (
+        "bad_event_id",
+        41,
+        14,
+        "event id \"visit-2\" contains '-'; ids use only a-z, 0-9 and _",
+    ),
+    (
+        "bad_scenario_id",
+        4,
+        9,
+        "scenario id \"../corpus_base\" contains '.'; ids use only a-z, 0-9 and _",
+    ),
+    (
+        "player_id_with_dot",
+        11,
+        14,
+        "player id \"u.s\" contains '.'; ids use only a-z, 0-9 and _",
+    ),
+    (
+        "player_id_self",
+        17,
+        14,
+        "\"self\" cannot be a player id: it names a side inside effects",
+    ),
+    (
+        "float_turns",
+        8,
+        13,
+        "expected a whole number, found a fraction",
+    ),
+    ("integer_for_float", 28, 25, "expected a number"),
 ];
 
 #[test]
@@ -131,6 +176,11 @@ fn misspelled_ids_get_a_did_you_mean_hint() {
         ("misspelled_metric", "did you mean \"harm\"?"),
         ("unknown_option", "did you mean \"careful\"?"),
         ("unknown_variant", "did you mean \"BothLose\"?"),
+        ("unknown_field_in_variant", "did you mean \"turn\"?"),
+        (
+            "float_turns",
+            "this field counts: write e.g. `13`, without `.0`",
+        ),
     ] {
         let errors = scenario::load(Path::new(&format!("tests/corpus/{name}.ron"))).unwrap_err();
         assert!(

@@ -2,7 +2,7 @@
 //! scenario may have is recorded, read back through the record size limit, and
 //! replayed.
 
-use common_enemy::scenario::validate::MAX_TURNS;
+use common_enemy::scenario::limits::MAX_TURNS;
 use common_enemy::scenario::{self, LoadedScenario};
 use common_enemy::sim::record::{GameRecord, MAX_RECORD_BYTES};
 use common_enemy::sim::replay;

@@ -62,6 +62,7 @@ pub fn stage_game(
 ) -> Result<StageGame, String> {
     let scenario = Arc::new(s.clone());
     let c = &scenario.compiled;
+    check_work(c, turn, 4, samples)?;
     let plans =
         [0, 1].map(|p| [Stance::Cooperate, Stance::Defect].map(|st| Plan::uniform(c, p, st)));
     let m = measure(&scenario, turn, &plans[0], &plans[1], samples, seed)?;
@@ -233,18 +234,23 @@ pub fn full_orders(
 ) -> Result<FullOrders, String> {
     let scenario = Arc::new(s.clone());
     let c = &scenario.compiled;
+    // Counted before anything is listed: 64 decisions of two options are 2^64 orders.
     let counts = [0, 1].map(|p| {
-        c.decisions[p]
-            .iter()
-            .map(|d| d.options.len())
-            .product::<usize>()
+        crate::scenario::limits::product(c.decisions[p].iter().map(|d| d.options.len() as u64))
     });
-    if counts[0].saturating_mul(counts[1]) > MAX_FULL_CELLS {
+    let cells = match counts {
+        [Some(a), Some(b)] => a.checked_mul(b).filter(|&n| n <= MAX_FULL_CELLS as u64),
+        _ => None,
+    };
+    let Some(cells) = cells else {
+        let show = |n: Option<u64>| n.map_or("more than 2^64".to_string(), |n| n.to_string());
         return Err(format!(
-            "{} × {} full orders is more than {MAX_FULL_CELLS} cells",
-            counts[0], counts[1]
+            "{} × {} full orders is more than the limit of {MAX_FULL_CELLS} cells",
+            show(counts[0]),
+            show(counts[1])
         ));
-    }
+    };
+    check_work(c, turn, cells, samples)?;
     let plans = [0, 1].map(|p| enumerate_orders(&c.decisions[p]));
     let m = measure(&scenario, turn, &plans[0], &plans[1], samples, seed)?;
     let matrix = Bimatrix {
@@ -303,6 +309,26 @@ pub fn full_orders(
         all_defect: [position(0, Stance::Defect), position(1, Stance::Defect)],
         matrix,
     })
+}
+
+/// Refuses an analysis whose samples × (turns to reach `turn` + cells) passes
+/// `MAX_ANALYSIS_TURNS`: the turns it would play. An exact scenario plays one sample.
+fn check_work(
+    c: &crate::scenario::Compiled,
+    turn: u32,
+    cells: u64,
+    samples: usize,
+) -> Result<(), String> {
+    use crate::scenario::limits::{MAX_ANALYSIS_TURNS, work_problem};
+    let samples = if matrix::uses_chance(c) { samples } else { 1 };
+    match work_problem(
+        "samples × (turn + cells), the turns this analysis would play,",
+        [samples as u64, (turn as u64).saturating_add(cells)],
+        MAX_ANALYSIS_TURNS,
+    ) {
+        Some(problem) => Err(format!("{problem}; ask for fewer samples")),
+        None => Ok(()),
+    }
 }
 
 /// Every combination of options, the first decision varying slowest.

@@ -11,13 +11,13 @@ pub struct Args {
     #[arg(long)]
     pub scenario: PathBuf,
     /// The turn whose stage game to analyse; earlier turns are played with both sides cooperating.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::scenario::limits::arg::turns())]
     pub turn: u32,
     /// Samples per cell of the 2×2 matrix when the scenario has chance.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_parser = crate::scenario::limits::arg::samples())]
     pub samples: usize,
     /// Samples per cell of the full-orders game when the scenario has chance.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = crate::scenario::limits::arg::samples())]
     pub full_samples: usize,
     /// First seed of the samples.
     #[arg(long, default_value_t = 1)]

@@ -68,11 +68,11 @@ pub enum Command {
         players: Vec<String>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Override the scenario's number of turns.
-        #[arg(long)]
+        /// Override the scenario's number of turns (1 to 10000).
+        #[arg(long, value_parser = crate::scenario::limits::arg::turns())]
         turns: Option<u32>,
         /// Override the scenario's perception noise (0 to 1).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::scenario::limits::arg::probability)]
         noise: Option<f64>,
         /// Write the game record here.
         #[arg(long)]

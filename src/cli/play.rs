@@ -18,10 +18,10 @@ pub struct Args {
     #[arg(long)]
     seed: Option<u64>,
     /// Perception noise (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::scenario::limits::arg::probability)]
     noise: Option<f64>,
     /// Play this many turns AI against AI through the screens, then exit.
-    #[arg(long, requires = "screenshots")]
+    #[arg(long, requires = "screenshots", value_parser = crate::scenario::limits::arg::turns())]
     autoplay: Option<u32>,
     /// Where autoplay saves a PNG of every screen.
     #[arg(long)]

@@ -66,12 +66,6 @@ pub fn run(
     let Some(s) = load_scenario(scenario) else {
         return ExitCode::FAILURE;
     };
-    if let Some(n) = noise
-        && !(0.0..=1.0).contains(&n)
-    {
-        errln!("--noise {n}: noise is a probability between 0 and 1");
-        return ExitCode::FAILURE;
-    }
     let players = match controllers(&s, players) {
         Ok(p) => p,
         Err(e) => {

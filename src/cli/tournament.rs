@@ -17,12 +17,12 @@ pub struct Args {
     #[arg(long, default_value = "all")]
     strategies: String,
     /// Turns per match (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::scenario::limits::arg::turns())]
     turns: Option<u32>,
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = crate::scenario::limits::arg::repetitions())]
     repetitions: u32,
     /// Perception noise (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::scenario::limits::arg::probability)]
     noise: Option<f64>,
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -30,19 +30,19 @@ pub struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Then evolve a population for this many generations.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::scenario::limits::arg::generations())]
     evolve: Option<u32>,
     /// Individuals of each strategy at the start of evolution.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = crate::scenario::limits::arg::population())]
     population: u32,
     /// Individuals replaced each generation.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = crate::scenario::limits::arg::replace())]
     replace: u32,
     /// Write population shares per generation to this CSV file.
     #[arg(long)]
     evolve_csv: Option<PathBuf>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::scenario::limits::arg::threads())]
     threads: Option<usize>,
 }
 
@@ -89,16 +89,31 @@ fn group_lines(spec: &str) -> Vec<String> {
         .collect()
 }
 
+/// Refuses a tournament or an evolution whose counts multiply into more work
+/// than the limits allow, before any of it is started.
+fn work(strategies: usize, a: &Args, turns: u32) -> Option<String> {
+    use crate::scenario::limits::*;
+    let n = strategies as u64;
+    let pairings = n * (n + 1) / 2;
+    let tournament = work_problem(
+        "pairings × --repetitions × turns, the match-turns of this tournament,",
+        [pairings, a.repetitions as u64, turns as u64],
+        MAX_TOURNAMENT_TURNS,
+    );
+    let evolution = a.evolve.and_then(|generations| {
+        work_problem(
+            "--population × strategies × --evolve, the individual-generations of this evolution,",
+            [a.population as u64, n, generations as u64],
+            MAX_EVOLUTION_WORK,
+        )
+    });
+    tournament.or(evolution)
+}
+
 pub fn run(a: Args) -> ExitCode {
     let Some(scenario) = super::simulate::load_scenario(&a.scenario) else {
         return ExitCode::FAILURE;
     };
-    if let Some(n) = a.noise
-        && !(0.0..=1.0).contains(&n)
-    {
-        errln!("--noise {n}: noise is a probability between 0 and 1");
-        return ExitCode::FAILURE;
-    }
     let entrants = match entrants(&a.strategies).and_then(|list| {
         list.iter().try_for_each(|e| e.check(&scenario.scenario))?;
         Ok(list)
@@ -113,6 +128,11 @@ pub fn run(a: Args) -> ExitCode {
         outln!("{line}");
     }
     let ids: Vec<String> = entrants.iter().map(|e| e.id().to_string()).collect();
+    let turns = a.turns.unwrap_or(scenario.compiled.turns);
+    if let Some(problem) = work(ids.len(), &a, turns) {
+        eprintln!("{problem}");
+        return ExitCode::FAILURE;
+    }
     let threads = a
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -120,7 +140,7 @@ pub fn run(a: Args) -> ExitCode {
         scenario,
         entrants,
         turns: a.turns,
-        repetitions: a.repetitions.max(1),
+        repetitions: a.repetitions,
         noise: a.noise,
         seed: a.seed,
         threads,

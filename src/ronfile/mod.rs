@@ -100,7 +100,12 @@ pub fn parse_limited<T: DeserializeOwned>(
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(MAX_DEPTH);
     let located = |e: ron::error::SpannedError, field: String| {
-        let (message, hint) = explain(&e.code);
+        let rest: String = text
+            .lines()
+            .nth(e.span.start.line.saturating_sub(1))
+            .map(|l| l.chars().skip(e.span.start.col.saturating_sub(1)).collect())
+            .unwrap_or_default();
+        let (message, hint) = explain(&e.code, &rest);
         Diagnostic::error(name, message)
             .at(text, e.span.start.line, e.span.start.col, 1)
             .with_field(field)
@@ -134,8 +139,9 @@ pub fn parse_limited<T: DeserializeOwned>(
     ))
 }
 
-/// A message in the file's terms, and a hint where one helps.
-fn explain(code: &ron::Error) -> (String, Option<String>) {
+/// A message in the file's terms, and a hint where one helps; `rest` is the text
+/// of the line from where the parser stopped.
+fn explain(code: &ron::Error, rest: &str) -> (String, Option<String>) {
     use ron::Error as E;
     let list = |names: &[&str]| {
         names
@@ -173,9 +179,34 @@ fn explain(code: &ron::Error) -> (String, Option<String>) {
             format!("field `{field}` is given twice{}", in_outer(outer)),
             Some("keep one of them".into()),
         ),
+        // `turns: 13.0`: the whole number was read, and the parser stopped at `.0`.
+        E::ExpectedComma if is_fraction(rest) => (
+            "expected a whole number, found a fraction".into(),
+            Some("this field counts: write e.g. `13`, without `.0`".into()),
+        ),
         E::ExpectedComma => (
             "expected a comma".into(),
             Some("items and fields are separated by `,`".into()),
+        ),
+        E::ExpectedInteger | E::IntegerOutOfBounds | E::InvalidIntegerDigit { .. } => (
+            "expected a whole number".into(),
+            Some(
+                "this field counts: write e.g. `13`, without a decimal point, sign or quotes"
+                    .into(),
+            ),
+        ),
+        E::ExpectedFloat => (
+            "expected a number".into(),
+            Some("write e.g. `0.25` or `3`, without quotes".into()),
+        ),
+        E::ExpectedString => (
+            "expected a string".into(),
+            Some("put text and ids in double quotes: `\"us\"`".into()),
+        ),
+        E::ExpectedBoolean => ("expected `true` or `false`".into(), None),
+        E::InvalidValueForType { expected, found } => (
+            format!("expected {expected}, found {found}"),
+            Some("scenarios/README.md gives the type of every field".into()),
         ),
         E::ExceededRecursionLimit => (
             format!("nesting is deeper than {MAX_DEPTH} levels"),
@@ -195,6 +226,12 @@ fn explain(code: &ron::Error) -> (String, Option<String>) {
         ),
         other => (other.to_string(), None),
     }
+}
+
+/// Whether `rest` starts with a decimal fraction such as `.0`.
+fn is_fraction(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    chars.next() == Some('.') && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 fn in_outer(outer: &Option<String>) -> String {

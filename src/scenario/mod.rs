@@ -4,6 +4,7 @@
 
 pub mod compiled;
 mod keys;
+pub mod limits;
 mod loader;
 pub mod schema;
 pub mod validate;

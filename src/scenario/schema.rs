@@ -223,6 +223,8 @@ pub enum When {
 
 /// A test on the state of the match.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+// Struct variants refuse unknown fields too: serde applies this to them.
+#[serde(deny_unknown_fields)]
 pub enum Condition {
     #[default]
     Always,
@@ -273,6 +275,8 @@ pub enum Condition {
 
 /// A change to the state of the match.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Struct variants refuse unknown fields too: serde applies this to them.
+#[serde(deny_unknown_fields)]
 pub enum Effect {
     /// Add `value` (may be negative) to a metric.
     Add { metric: String, value: f64 },
@@ -321,6 +325,8 @@ impl Default for Noise {
 
 /// What sets an event off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Struct variants refuse unknown fields too: serde applies this to them.
+#[serde(deny_unknown_fields)]
 pub enum Trigger {
     /// At the start of this turn.
     AtTurn(u32),
@@ -360,6 +366,8 @@ pub struct EventChoice {
 
 /// Who an ending favours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Struct variants refuse unknown fields too: serde applies this to them.
+#[serde(deny_unknown_fields)]
 pub enum Verdict {
     /// This player wins; the other loses.
     Win(String),

@@ -3,17 +3,10 @@
 //! Problems are collected with field paths; `ronfile` places them in the text.
 
 use super::compiled::*;
+use super::limits::*;
 use super::schema::*;
 use crate::ronfile::did_you_mean;
 use std::collections::{BTreeSet, HashMap};
-
-/// Most decisions one player may have, options one decision may have, and so on.
-pub const MAX_DECISIONS: usize = 64;
-pub const MAX_OPTIONS: usize = 64;
-pub const MAX_RULES: usize = 2000;
-pub const MAX_EVENTS: usize = 1000;
-pub const MAX_METRICS: usize = 256;
-pub const MAX_TURNS: u32 = 10_000;
 
 /// A problem at a field path.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +30,9 @@ struct Checker<'a> {
     changed: BTreeSet<Slot>,
     /// Events some effect fires.
     fired: BTreeSet<u16>,
+    /// Effects and condition nodes seen so far, for the file-wide limits.
+    effects_seen: usize,
+    conditions_seen: usize,
 }
 
 /// Resolves and checks `s`. Returns the compiled scenario (when there are no errors)
@@ -52,6 +48,8 @@ pub fn check(s: &Scenario) -> (Option<Compiled>, Vec<Problem>) {
         decisions: [HashMap::new(), HashMap::new()],
         changed: BTreeSet::new(),
         fired: BTreeSet::new(),
+        effects_seen: 0,
+        conditions_seen: 0,
     };
     let compiled = c.run();
     let has_errors = c.problems.iter().any(|p| !p.warning);
@@ -121,8 +119,12 @@ impl<'a> Checker<'a> {
     ) -> HashMap<&'b str, u16> {
         let mut map = HashMap::new();
         for (i, (path, id)) in ids.into_iter().enumerate() {
-            if id.is_empty() {
-                self.error(path, format!("{what} id is empty"), None);
+            if let Some(problem) = id_problem(id) {
+                self.error(
+                    path,
+                    format!("{what} id \"{id}\" {problem}"),
+                    Some(ID_HINT.into()),
+                );
             } else if map.insert(id, i as u16).is_some() {
                 self.error(
                     path,
@@ -132,6 +134,29 @@ impl<'a> Checker<'a> {
             }
         }
         map
+    }
+
+    /// Checks an id that is not part of an indexed list.
+    fn id(&mut self, path: &str, what: &str, id: &str) {
+        if let Some(problem) = id_problem(id) {
+            self.error(
+                path,
+                format!("{what} id \"{id}\" {problem}"),
+                Some(ID_HINT.into()),
+            );
+        }
+    }
+
+    /// Counts one more of a file-wide total at `path`; the first one over `max`
+    /// is the error, placed where the total passes the limit.
+    fn count(&mut self, path: &str, what: &str, seen: usize, max: usize) {
+        if seen == max + 1 {
+            self.error(
+                path,
+                format!("more than {max} {what} in the file; the limit is {max}"),
+                Some("see the limits in scenarios/README.md".into()),
+            );
+        }
     }
 
     fn limit(&mut self, path: &str, what: &str, count: usize, max: usize) {
@@ -181,6 +206,7 @@ impl<'a> Checker<'a> {
                 None,
             );
         }
+        self.id("id", "scenario", &s.id);
         self.probability("noise.probability", s.noise.probability);
         self.limit("metrics", "metrics", s.metrics.len(), MAX_METRICS);
         self.limit("events", "events", s.events.len(), MAX_EVENTS);
@@ -198,6 +224,18 @@ impl<'a> Checker<'a> {
             .into_iter()
             .map(|(k, v)| (k, v as u8))
             .collect();
+        for (i, p) in s.players.iter().enumerate() {
+            if matches!(p.id.as_str(), "self" | "other") {
+                self.error(
+                    format!("players[{i}].id"),
+                    format!(
+                        "\"{}\" cannot be a player id: it names a side inside effects",
+                        p.id
+                    ),
+                    Some("choose another id, e.g. \"us\"".into()),
+                );
+            }
+        }
         if self.players.len() != 2 {
             return None;
         }
@@ -284,7 +322,7 @@ impl<'a> Checker<'a> {
         self.map();
         self.unused_warnings();
         let (shared, per_player) = metrics;
-        Some(Compiled {
+        let compiled = Compiled {
             turns: s.turns,
             noise: s.noise.probability,
             shared,
@@ -297,7 +335,34 @@ impl<'a> Checker<'a> {
             early,
             on_time,
             score_metric,
-        })
+        };
+        self.turn_work(&compiled);
+        Some(compiled)
+    }
+
+    /// Refuses a scenario whose turn could apply more effects than the limit
+    /// (see `limits`), placed at the part of the file that contributes most.
+    fn turn_work(&mut self, c: &Compiled) {
+        let parts = turn_work_parts(c);
+        let total: usize = parts.iter().map(|p| p.1).sum();
+        if total > MAX_CHANGES_PER_TURN {
+            let (list, most) = parts
+                .iter()
+                .copied()
+                .max_by_key(|p| p.1)
+                .unwrap_or(("players", 0));
+            self.error(
+                list,
+                format!(
+                    "one turn could apply {total} effects and clamps ({most} from {list}); \
+                     the limit is {MAX_CHANGES_PER_TURN}"
+                ),
+                Some(format!(
+                    "fewer effects per option, rule or event; the events step applies at most \
+                     {MAX_EVENTS_PER_TURN} fired events a turn, so a repeatable event's effects count that often"
+                )),
+            );
+        }
     }
 
     fn metrics(&mut self) -> (Vec<CMetric>, Vec<CMetric>) {
@@ -462,6 +527,15 @@ impl<'a> Checker<'a> {
             .enumerate()
             .map(|(i, e)| {
                 let path = format!("events[{i}]");
+                if e.repeatable {
+                    let seen = s.events[..=i].iter().filter(|e| e.repeatable).count();
+                    self.count(
+                        &format!("{path}.repeatable"),
+                        "repeatable events",
+                        seen,
+                        MAX_REPEATABLE_EVENTS,
+                    );
+                }
                 let trigger = match &e.trigger {
                     Trigger::AtTurn(t) => {
                         if *t == 0 || *t > s.turns {
@@ -484,6 +558,7 @@ impl<'a> Checker<'a> {
                 let effects = self.effects(&format!("{path}.effects"), &e.effects, None);
                 let choice = e.choice.as_ref().and_then(|ch| {
                     let cpath = format!("{path}.choice");
+                    self.id(&format!("{cpath}.decision.id"), "decision", &ch.decision.id);
                     match self.players.get(ch.player.as_str()) {
                         Some(&p) => Some((
                             p,
@@ -628,6 +703,8 @@ impl<'a> Checker<'a> {
     }
 
     fn cond(&mut self, path: &str, c: &Condition, owner: Option<u8>) -> Cond {
+        self.conditions_seen += 1;
+        self.count(path, "conditions", self.conditions_seen, MAX_CONDITIONS);
         match c {
             Condition::Always => Cond::Always,
             Condition::Above { metric, value } => {
@@ -645,6 +722,8 @@ impl<'a> Checker<'a> {
                 )
             }
             Condition::Between { metric, min, max } => {
+                self.finite(&format!("{path}.min"), *min);
+                self.finite(&format!("{path}.max"), *max);
                 if min > max {
                     self.error(format!("{path}.max"), "max is below min", None);
                 }
@@ -727,6 +806,8 @@ impl<'a> Checker<'a> {
     }
 
     fn effect(&mut self, path: &str, e: &Effect, owner: Option<u8>) -> Eff {
+        self.effects_seen += 1;
+        self.count(path, "effects", self.effects_seen, MAX_EFFECTS);
         let target = |c: &mut Self, metric: &str| {
             let slot = c.metric(&format!("{path}.metric"), metric, owner);
             c.changed.insert(slot);
@@ -831,6 +912,22 @@ impl<'a> Checker<'a> {
                     format!("map.locations[{i}].x"),
                     "map coordinates are fractions in [0, 1]",
                     None,
+                );
+            }
+            if let Some(level) = l.falls_at {
+                self.finite(&format!("map.locations[{i}].falls_at"), level);
+            }
+        }
+        for (i, line) in map.lines.iter().enumerate() {
+            if let Some(k) = line
+                .points
+                .iter()
+                .position(|&(x, y)| !(0.0..=1.0).contains(&x) || !(0.0..=1.0).contains(&y))
+            {
+                self.error(
+                    format!("map.lines[{i}].points[{k}]"),
+                    "map coordinates are fractions in [0, 1]",
+                    Some("(0, 0) is the top left corner, (1, 1) the bottom right".into()),
                 );
             }
         }

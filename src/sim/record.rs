@@ -163,9 +163,110 @@ impl GameRecord {
                 )
                 .with_hint(Some(format!("this build reads format {RECORD_FORMAT}"))));
         }
+        check_counts(&source, record.count_problems(""))?;
         Ok(record)
     }
 
+    /// What in the record breaks the limits a scenario keeps, as (field path, message),
+    /// each path after `prefix`: the turns and noise it replays with, its shape,
+    /// and its scenario id, which becomes part of a file name when exported.
+    pub fn count_problems(&self, prefix: &str) -> Vec<(String, String)> {
+        use crate::scenario::limits::*;
+        let mut out = Vec::new();
+        let mut bad =
+            |field: String, message: String| out.push((format!("{prefix}{field}"), message));
+        if let Some(p) = turns_problem(self.turns) {
+            bad("turns".into(), p);
+        }
+        if let Some(p) = probability_problem(self.noise) {
+            bad("noise".into(), format!("noise {p}"));
+        }
+        if let Some(p) = id_problem(&self.scenario) {
+            bad(
+                "scenario".into(),
+                format!("scenario id \"{}\" {p}", self.scenario),
+            );
+        }
+        if self.players.len() != 2 {
+            bad(
+                "players".into(),
+                format!("a record has two players, not {}", self.players.len()),
+            );
+        }
+        if self.history.len() > self.turns as usize {
+            bad(
+                "history".into(),
+                format!(
+                    "{} turns recorded in a match of {}",
+                    self.history.len(),
+                    self.turns
+                ),
+            );
+        }
+        for (i, t) in self.history.iter().enumerate() {
+            if t.turn == 0 || t.turn > self.turns {
+                bad(
+                    format!("history[{i}].turn"),
+                    format!("turn {} is outside 1 to {}", t.turn, self.turns),
+                );
+            }
+            for (field, n) in [
+                ("orders", t.orders.len()),
+                ("perceived", t.perceived.len()),
+                ("stances", t.stances.len()),
+                ("scores", t.scores.len()),
+            ] {
+                if n != 2 {
+                    bad(
+                        format!("history[{i}].{field}"),
+                        format!("{field} has {n} entries, not one per player"),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Refuses a record or save with count problems: the first, placed in its text.
+/// Shared by `GameRecord::load` and the game's save reader.
+pub fn check_counts(
+    source: &crate::ronfile::SourceText,
+    problems: Vec<(String, String)>,
+) -> Result<(), crate::ronfile::Diagnostic> {
+    let Some((field, message)) = problems.into_iter().next() else {
+        return Ok(());
+    };
+    let index = crate::ronfile::PathIndex::build(&source.text);
+    Err(source
+        .diagnostic_at(&index, &field, message)
+        .with_hint(Some(
+        "the file was changed by hand or by another program; the limits are in scenarios/README.md"
+            .into(),
+    )))
+}
+
+/// The checks of [`check_counts`] for a save: its record, and the turns and
+/// noise its setup overrides.
+pub fn check_save_counts(
+    source: &crate::ronfile::SourceText,
+    turns: Option<u32>,
+    noise: Option<f64>,
+    record: &GameRecord,
+) -> Result<(), crate::ronfile::Diagnostic> {
+    use crate::scenario::limits::{probability_problem, turns_problem};
+    let mut problems = Vec::new();
+    if let Some(p) = turns.and_then(turns_problem) {
+        problems.push(("setup.turns".to_string(), p));
+    }
+    if let Some(p) = noise.and_then(probability_problem) {
+        problems.push(("setup.noise".to_string(), format!("noise {p}")));
+    }
+    problems.extend(record.count_problems("record."));
+    check_counts(source, problems)
+}
+
+impl GameRecord {
     /// The scenario file of a record read from `record_path`: `scenario_path`
     /// taken in the record's own folder, or else the file of that name in the
     /// `scenarios/` folder. A record comes from outside, so it may only name a

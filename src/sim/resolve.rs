@@ -5,12 +5,10 @@
 use super::components::*;
 use super::rules::{Ctx, stance_of};
 use crate::scenario::compiled::{CTrigger, CVerdict, Compiled};
+use crate::scenario::limits::MAX_EVENTS_PER_TURN;
 use crate::scenario::schema::Stance;
 use bevy::prelude::*;
 use rand::RngExt;
-
-/// Events one turn may apply; bounds chains of events firing events.
-const MAX_EVENTS_PER_TURN: usize = 256;
 
 /// Runs `step` on every match in `phase`, with both of its sides borrowed.
 pub fn for_each_match(

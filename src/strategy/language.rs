@@ -41,6 +41,8 @@ pub struct StrategyRule {
 
 /// What a strategy can look at. "Their" moves are as this side perceived them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Struct variants refuse unknown fields too: serde applies this to them.
+#[serde(deny_unknown_fields)]
 pub enum Test {
     Always,
     /// The first turn of the match.
@@ -95,6 +97,8 @@ pub enum Test {
 
 /// A move: a stance, or named options per decision over a base stance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Struct variants refuse unknown fields too: serde applies this to them.
+#[serde(deny_unknown_fields)]
 pub enum Play {
     Cooperate,
     Defect,

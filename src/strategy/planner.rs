@@ -208,14 +208,18 @@ fn candidates(
     most: usize,
     rng: &mut Xoshiro256PlusPlus,
 ) -> Vec<Vec<u8>> {
-    let total: usize = decisions.iter().map(|d| d.options.len().max(1)).product();
+    // Checked: 64 decisions of two options are 2^64 orders, which wraps to 0.
+    let total = decisions
+        .iter()
+        .try_fold(1usize, |n, d| n.checked_mul(d.options.len().max(1)))
+        .filter(|&n| n <= most);
     let mut out: Vec<Vec<u8>> = Vec::new();
     let push = |v: Vec<u8>, out: &mut Vec<Vec<u8>>| {
         if !out.contains(&v) && out.len() < most {
             out.push(v);
         }
     };
-    if total <= most {
+    if let Some(total) = total {
         for mut i in 0..total {
             let v = decisions
                 .iter()

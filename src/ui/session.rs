@@ -236,8 +236,15 @@ pub fn read_save(path: &Path) -> Result<SaveFile, String> {
 /// Parses and checks a save's bytes; `name` places the messages.
 pub fn parse_save(name: &str, bytes: &[u8]) -> Result<SaveFile, String> {
     let limit = crate::sim::record::MAX_RECORD_BYTES;
-    let (save, _) =
+    let (save, source) =
         crate::ronfile::parse_limited::<SaveFile>(name, bytes, limit).map_err(|d| d.to_string())?;
+    crate::sim::record::check_save_counts(
+        &source,
+        save.setup.turns,
+        save.setup.noise,
+        &save.record,
+    )
+    .map_err(|d| d.to_string())?;
     if save.format != SAVE_FORMAT {
         return Err(format!(
             "{name}: save format {} is not supported by this version (it reads {SAVE_FORMAT})",
