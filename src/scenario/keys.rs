@@ -3,49 +3,53 @@
 
 use super::LoadedScenario;
 use super::compiled::Slot;
-use super::schema::Scope;
+use super::schema::{Scenario, Scope};
 
-impl LoadedScenario {
-    /// Every metric's record key with its slot, in the scenario's order: a shared
-    /// metric once, a per-player metric once for each player.
-    pub fn metric_slots(&self) -> Vec<(String, Slot)> {
-        let sc = &self.scenario;
-        let mut out = Vec::new();
-        let (mut shared, mut per) = (0u16, 0u16);
-        for def in &sc.metrics {
-            match def.scope {
-                Scope::Shared => {
-                    out.push((def.id.clone(), Slot::Shared(shared)));
-                    shared += 1;
+/// Every metric's record key with its slot, in the scenario's order: a shared
+/// metric once, a per-player metric once for each player.
+pub(super) fn metric_keys(sc: &Scenario) -> Vec<(String, Slot)> {
+    let mut out = Vec::new();
+    let (mut shared, mut per) = (0u16, 0u16);
+    for def in &sc.metrics {
+        match def.scope {
+            Scope::Shared => {
+                out.push((def.id.clone(), Slot::Shared(shared)));
+                shared += 1;
+            }
+            Scope::PerPlayer => {
+                for (p, player) in sc.players.iter().enumerate() {
+                    out.push((
+                        format!("{}.{}", player.id, def.id),
+                        Slot::Player(p as u8, per),
+                    ));
                 }
-                Scope::PerPlayer => {
-                    for (p, player) in sc.players.iter().enumerate() {
-                        out.push((
-                            format!("{}.{}", player.id, def.id),
-                            Slot::Player(p as u8, per),
-                        ));
-                    }
-                    per += 1;
-                }
+                per += 1;
             }
         }
-        out
+    }
+    out
+}
+
+impl LoadedScenario {
+    /// Every metric's record key with its slot (resolved once, when loaded).
+    pub fn metric_slots(&self) -> &[(String, Slot)] {
+        &self.metric_keys
     }
 
     /// The slot of a record key, if the scenario has that metric.
     pub fn slot_of(&self, key: &str) -> Option<Slot> {
-        self.metric_slots()
-            .into_iter()
+        self.metric_keys
+            .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, slot)| slot)
+            .map(|(_, slot)| *slot)
     }
 
     /// The record key of an absolute slot; `?` for one the scenario does not have.
     pub fn key_of(&self, slot: Slot) -> String {
-        self.metric_slots()
-            .into_iter()
+        self.metric_keys
+            .iter()
             .find(|(_, s)| *s == slot)
-            .map_or_else(|| "?".into(), |(k, _)| k)
+            .map_or_else(|| "?".into(), |(k, _)| k.clone())
     }
 
     /// A metric's starting value by slot.

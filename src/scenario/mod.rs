@@ -27,6 +27,8 @@ pub struct LoadedScenario {
     pub source: SourceText,
     /// Problems that do not stop the scenario from being played.
     pub warnings: Vec<Diagnostic>,
+    /// Every metric's record key with its slot, resolved once at load.
+    metric_keys: Vec<(String, compiled::Slot)>,
 }
 
 impl LoadedScenario {
@@ -101,6 +103,7 @@ pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Ve
             // The dilemma lint plays the stage game, so it runs where a scenario is
             // checked (`validate`, `analysis::lint::check`), not on every load.
             Ok(LoadedScenario {
+                metric_keys: keys::metric_keys(&scenario),
                 scenario,
                 compiled,
                 hash: fnv1a(bytes),

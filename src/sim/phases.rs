@@ -33,19 +33,22 @@ pub fn strategies_choose(
         if m.phase != Phase::Orders {
             continue;
         }
+        let Ok(mut pair) = sides.get_many_mut(m.players) else {
+            continue;
+        };
+        if pair[0].submitted && pair[1].submitted {
+            continue;
+        }
+        let Ok(mut seats) = controllers.get_many_mut(m.players) else {
+            continue;
+        };
         for p in 0..2 {
-            let Ok(mut controller) = controllers.get_mut(m.players[p]) else {
-                continue;
-            };
-            let Controller::Strategy { strategy, rng } = &mut *controller else {
-                continue;
-            };
-            let Ok(mut pair) = sides.get_many_mut(m.players) else {
-                continue;
-            };
             if pair[p].submitted {
                 continue;
             }
+            let Controller::Strategy { strategy, rng } = &mut *seats[p] else {
+                continue;
+            };
             let mut choices = std::mem::take(&mut pair[p].orders.choices);
             let view = View::of(&scenario.0, m, [&*pair[0], &*pair[1]], p);
             let stance = strategy.orders(&view, rng, &mut choices);

@@ -422,14 +422,14 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
     };
     let metrics = s
         .metric_slots()
-        .into_iter()
+        .iter()
         .map(|(key, slot)| {
-            let value = match slot {
+            let value = match *slot {
                 Slot::Shared(i) => m.shared[i as usize],
                 Slot::Player(p, i) => sides[p as usize].metrics[i as usize],
                 Slot::Mine(_) | Slot::Theirs(_) => f64::NAN,
             };
-            (key, value)
+            (key.clone(), value)
         })
         .collect();
     let score = s.compiled.score_metric as usize;

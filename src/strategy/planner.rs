@@ -78,7 +78,7 @@ impl Strategy for Planner {
             orders_for(view.decisions, stance, out);
             return stance;
         };
-        let orders = plan(
+        *out = plan(
             game.scenario,
             game.m,
             game.sides,
@@ -86,12 +86,11 @@ impl Strategy for Planner {
             self.difficulty,
             rng,
         );
-        *out = orders.choices;
         crate::sim::rules::stance_of(view.decisions, out)
     }
 }
 
-/// The best orders for side `me`, by Monte Carlo lookahead.
+/// The best choices (an option per decision) for side `me`, by Monte Carlo lookahead.
 pub fn plan(
     scenario: &Arc<LoadedScenario>,
     m: &Match,
@@ -99,10 +98,10 @@ pub fn plan(
     me: usize,
     difficulty: Difficulty,
     rng: &mut Xoshiro256PlusPlus,
-) -> Orders {
+) -> Vec<u8> {
     let c = &scenario.compiled;
     let (depth, rollouts, most) = difficulty.budget();
-    let candidates = candidates(&c.decisions[me], most, rng);
+    let mut candidates = candidates(&c.decisions[me], most, rng);
     let model = match difficulty {
         Difficulty::Easy => Classic::Random,
         _ => fit_opponent(&sides[me].history),
@@ -192,13 +191,8 @@ pub fn plan(
     let best = (0..candidates.len())
         .max_by(|&a, &b| value[a].total_cmp(&value[b]).then(b.cmp(&a)))
         .unwrap_or(0);
-    let mut orders = Orders {
-        choices: candidates[best].clone(),
-        answers: Vec::new(),
-    };
-    let stance = crate::sim::rules::stance_of(&c.decisions[me], &orders.choices);
-    orders.answers = crate::sim::rules::answers_for(c, &sides[me].offered, stance);
-    orders
+    // Event-choice answers follow from these choices' stance; the engine adds them.
+    candidates.swap_remove(best)
 }
 
 /// Candidate full orders: all of them when few, else the pure stances, every
