@@ -260,3 +260,60 @@ fn the_dilemma_lint_warns_when_payoffs_break_the_claim() {
     common_enemy::analysis::lint::check(&mut ok);
     assert!(ok.warnings.is_empty(), "{:?}", ok.warnings);
 }
+
+/// The reveal's stage game: every turn of a noisy game with chance, replayed to
+/// its orders and forked per cell, puts exactly the recorded score changes in the
+/// cell the sides landed in, and the other cells differ from it.
+#[test]
+fn the_played_turn_holds_what_happened_in_its_landed_cell() {
+    let s = Arc::new(
+        common_enemy::scenario::load(std::path::Path::new("scenarios/syria_2015.ron")).unwrap(),
+    );
+    let strategy = |id: &str| {
+        let spec = common_enemy::strategy::Spec::parse(id).unwrap();
+        (spec.controller(), id.to_string())
+    };
+    let rec = play_recorded(
+        s.clone(),
+        11,
+        Some(8),
+        Some(0.1),
+        [strategy("tit_for_tat"), strategy("random")],
+    );
+    assert_eq!(rec.history.len(), 8);
+    let mut landed_cells = std::collections::BTreeSet::new();
+    for (i, t) in rec.history.iter().enumerate() {
+        let before = if i == 0 {
+            use common_enemy::scenario::compiled::Slot;
+            [0u8, 1].map(|p| s.initial(Slot::Player(p, s.compiled.score_metric)).unwrap())
+        } else {
+            [rec.history[i - 1].scores[0], rec.history[i - 1].scores[1]]
+        };
+        let played = analysis::matrix::played_turn(&rec, &s, t.turn).unwrap();
+        let (r, c) = played.landed;
+        landed_cells.insert((r, c));
+        for p in 0..2 {
+            let happened = t.scores[p] - before[p];
+            let cell = played.matrix[r][c][p];
+            assert!(
+                (cell - happened).abs() < 1e-9,
+                "turn {}: side {p}: cell {cell} but {happened} happened",
+                t.turn
+            );
+        }
+        let others = (0..2)
+            .flat_map(|a| (0..2).map(move |b| (a, b)))
+            .filter(|&x| x != (r, c));
+        assert!(
+            others
+                .into_iter()
+                .any(|(a, b)| played.matrix[a][b] != played.matrix[r][c]),
+            "turn {}: every cell equal",
+            t.turn
+        );
+    }
+    assert!(
+        landed_cells.len() >= 2,
+        "the random side should land in more than one cell: {landed_cells:?}"
+    );
+}

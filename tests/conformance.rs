@@ -168,6 +168,7 @@ fn assert_means_agree(fixture_name: &str, noise: f64, controller: impl Fn(&str) 
                 seed: ((k as u64) << 32) | r as u64,
                 turns: Some(TURNS),
                 noise: Some(noise),
+                continuation: None,
                 controllers: [controller(a), controller(b)],
                 explain: false,
                 hold: false,

@@ -42,6 +42,7 @@ fn external_match(h: &mut Headless, s: &Arc<LoadedScenario>, hold: bool) -> bevy
         seed: 3,
         turns: None,
         noise: Some(0.0),
+        continuation: None,
         controllers: [Controller::External, Controller::External],
         explain: true,
         hold,
@@ -272,7 +273,7 @@ proptest! {
     fn any_orders_keep_every_metric_in_range(which in 0usize..4, seed in any::<u64>(), picks in proptest::collection::vec(any::<u8>(), 1..400)) {
         let s = all_scenarios().swap_remove(which);
         let mut h = Headless::default();
-        let m = h.spawn(MatchSetup { scenario: s.clone(), seed, turns: Some(12), noise: None,
+        let m = h.spawn(MatchSetup { scenario: s.clone(), seed, turns: Some(12), noise: None, continuation: None,
             controllers: [Controller::External, Controller::External], explain: false, hold: false, record_as: None });
         let sides = h.state(m).unwrap().players;
         let mut picks = picks.into_iter().cycle();

@@ -238,6 +238,9 @@ fn real_saves() -> &'static [(Arc<LoadedScenario>, Vec<u8>)] {
                         seed: record.seed,
                         noise: Some(record.noise),
                         turns: Some(record.turns),
+                        autoplayed_by: None,
+                        quick: false,
+                        continuation: None,
                     },
                     record,
                 };

@@ -80,6 +80,9 @@ fn setup(scenario: &str, other: Seat) -> Setup {
         seed: 11,
         noise: None,
         turns: None,
+        autoplayed_by: None,
+        quick: false,
+        continuation: None,
     }
 }
 
@@ -427,4 +430,58 @@ fn a_fork_plays_exactly_like_its_original() {
     };
     assert_eq!(state(m), state(fork));
     assert_eq!(state(m).0, 4);
+}
+
+/// An unknown end: the game stops after a turn with probability 1 − δ, drawn
+/// from the match's own RNG, so the same seed ends at the same turn, the record
+/// says so and replays; δ = 1 plays every turn.
+#[test]
+fn an_unknown_end_is_drawn_from_the_match_and_replays() {
+    use common_enemy::sim::MatchSetup;
+    use common_enemy::sim::runner::Headless;
+    let pd = load("prisoners_dilemma");
+    let play = |seed: u64, continuation: f64| {
+        let mut h = Headless::default();
+        let tft = || {
+            common_enemy::strategy::Spec::parse("tit_for_tat")
+                .unwrap()
+                .controller()
+        };
+        let m = h.spawn(MatchSetup {
+            scenario: pd.clone(),
+            seed,
+            turns: Some(200),
+            noise: Some(0.0),
+            continuation: Some(continuation),
+            controllers: [tft(), tft()],
+            explain: false,
+            hold: false,
+            record_as: Some(["tit_for_tat".into(), "tit_for_tat".into()]),
+        });
+        h.run_to_end();
+        h.record(m).unwrap().clone()
+    };
+    let lengths: Vec<usize> = (0..20).map(|seed| play(seed, 0.8).history.len()).collect();
+    assert!(
+        lengths.iter().all(|&n| (1..200).contains(&n)),
+        "{lengths:?}"
+    );
+    let mean = lengths.iter().sum::<usize>() as f64 / lengths.len() as f64;
+    // 1 / (1 − 0.8) = 5 turns on average; 20 games are well inside 2..10.
+    assert!(
+        (2.0..10.0).contains(&mean),
+        "mean length {mean}: {lengths:?}"
+    );
+    assert!(
+        lengths.windows(2).any(|w| w[0] != w[1]),
+        "every game the same length: {lengths:?}"
+    );
+    let a = play(3, 0.8);
+    assert_eq!(a, play(3, 0.8));
+    assert_eq!(a.continuation, Some(0.8));
+    assert!(a.outcome.as_ref().is_some_and(|o| o.ending.is_none()));
+    assert_eq!(replay(&a, pd.clone()).unwrap(), a.history.len());
+    let text = ron::ser::to_string(&a).unwrap();
+    assert!(text.contains("continuation"), "{text}");
+    assert_eq!(play(3, 1.0).history.len(), 200);
 }

@@ -96,7 +96,7 @@ pub fn name(kind: Option<Dilemma>) -> &'static str {
         Some(Dilemma::Chicken) => "chicken",
         Some(Dilemma::Harmony) => "harmony",
         Some(Dilemma::Deadlock) => "deadlock",
-        None => "other",
+        None => "a game with no classic name",
     }
 }
 

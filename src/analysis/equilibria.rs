@@ -25,6 +25,12 @@ pub struct Equilibrium {
     pub payoffs: [f64; 2],
 }
 
+/// `g` with every payoff rounded to `digits` decimals (what a view prints).
+pub fn rounded(g: &Game2, digits: i32) -> Game2 {
+    let k = 10f64.powi(digits);
+    g.map(|row| row.map(|cell| cell.map(|v| (v * k).round() / k)))
+}
+
 /// Expected payoffs when the players cooperate with probabilities `p`.
 pub fn expected(g: &Game2, p: [f64; 2]) -> [f64; 2] {
     let w = |i: usize, x: f64| if i == 0 { x } else { 1.0 - x };

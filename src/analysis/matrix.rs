@@ -9,11 +9,13 @@
 //! every fork at once. A payoff is the change of a player's score metric over
 //! that one turn, from the sealed orders to the end of the turn.
 
+use super::equilibria::Game2;
 use crate::scenario::LoadedScenario;
 use crate::scenario::compiled::{CTrigger, Compiled, Cond};
 use crate::scenario::schema::Stance;
 use crate::sim::MatchSetup;
 use crate::sim::components::*;
+use crate::sim::record::GameRecord;
 use crate::sim::rules::{answers_for, orders_for};
 use crate::sim::runner::Headless;
 use bevy::prelude::*;
@@ -28,6 +30,9 @@ const MAX_FORKS_PER_RUN: usize = 32_768;
 pub struct Plan {
     pub choices: Vec<u8>,
     pub stance: Stance,
+    /// The exact answers to event choices, when known (a turn as it was played);
+    /// otherwise each offered choice is answered with the plan's stance.
+    pub answers: Option<Vec<(u16, u8)>>,
 }
 
 impl Plan {
@@ -35,7 +40,11 @@ impl Plan {
     pub fn uniform(c: &Compiled, player: usize, stance: Stance) -> Plan {
         let mut choices = Vec::new();
         orders_for(&c.decisions[player], stance, &mut choices);
-        Plan { choices, stance }
+        Plan {
+            choices,
+            stance,
+            answers: None,
+        }
     }
 }
 
@@ -101,9 +110,25 @@ pub fn measure(
             "no sample reached turn {turn}: the game ended earlier on the cooperative path"
         ));
     }
-    let score = c.score_metric as usize;
-    let base_scores: Vec<[f64; 2]> = bases.iter().map(|&m| scores(&h, m, score)).collect();
-    let cells_per_run = (MAX_FORKS_PER_RUN / bases.len()).max(1);
+    let cells = play_cells(&mut h, &bases, c.score_metric as usize, rows, cols);
+    Ok(Measured {
+        cells,
+        samples: bases.len(),
+        exact,
+    })
+}
+
+/// Forks every base match once per (row, column) cell, plays the cell's orders
+/// for one turn, and summarises each cell's score changes over the bases.
+fn play_cells(
+    h: &mut Headless,
+    bases: &[Entity],
+    score: usize,
+    rows: &[Plan],
+    cols: &[Plan],
+) -> Vec<Cell> {
+    let base_scores: Vec<[f64; 2]> = bases.iter().map(|&m| scores(h, m, score)).collect();
+    let cells_per_run = (MAX_FORKS_PER_RUN / bases.len().max(1)).max(1);
     let all_cells: Vec<(usize, usize)> = (0..rows.len())
         .flat_map(|r| (0..cols.len()).map(move |c| (r, c)))
         .collect();
@@ -111,11 +136,11 @@ pub fn measure(
     for chunk in all_cells.chunks(cells_per_run) {
         let mut forks = Vec::with_capacity(chunk.len() * bases.len());
         for &(r, col) in chunk {
-            for &base in &bases {
+            for &base in bases {
                 let Some(fork) = crate::sim::fork_in_place(h.app.world_mut(), base) else {
                     continue;
                 };
-                submit(&mut h, fork, [&rows[r], &cols[col]]);
+                submit(h, fork, [&rows[r], &cols[col]]);
                 forks.push(fork);
             }
         }
@@ -125,7 +150,7 @@ pub fn measure(
                 .iter()
                 .zip(&base_scores)
                 .map(|(&f, b)| {
-                    let after = scores(&h, f, score);
+                    let after = scores(h, f, score);
                     [after[0] - b[0], after[1] - b[1]]
                 })
                 .collect();
@@ -135,10 +160,75 @@ pub fn measure(
             crate::sim::despawn_match(h.app.world_mut(), fork);
         }
     }
-    Ok(Measured {
-        cells,
-        samples: bases.len(),
-        exact,
+    cells
+}
+
+/// The 2×2 game of one turn as it was played: the match is replayed from its
+/// record to that turn's orders, and each side plays what it really ordered in
+/// the row or column of the stance those orders took, and every decision at the
+/// other stance in the other. All four cells share the turn's real dice, so the
+/// cell the sides landed in holds exactly the score changes that happened.
+pub struct PlayedTurn {
+    /// `matrix[row][col]`: the one-turn score change `[row player, column player]`.
+    pub matrix: Game2,
+    /// The (row, column) the sides landed in: 0 cooperate, 1 defect.
+    pub landed: (usize, usize),
+}
+
+pub fn played_turn(
+    record: &GameRecord,
+    scenario: &Arc<LoadedScenario>,
+    turn: u32,
+) -> Result<PlayedTurn, String> {
+    let index = (turn as usize)
+        .checked_sub(1)
+        .filter(|&i| i < record.history.len())
+        .ok_or_else(|| format!("turn {turn} is not in the record"))?;
+    let played = &record.history[index];
+    let mut before = record.clone();
+    before.history.truncate(index);
+    before.outcome = None;
+    let mut h = Headless::default();
+    let base = h.spawn(MatchSetup::from_record(
+        &before,
+        scenario.clone(),
+        [Controller::External, Controller::External],
+        false,
+    ));
+    crate::sim::replay_into(h.app.world_mut(), base, &before).map_err(|e| e.to_string())?;
+    h.step();
+    if !waiting_for_orders(&h, base) {
+        return Err(format!(
+            "the replayed game does not reach turn {turn}'s orders"
+        ));
+    }
+    let c = &scenario.compiled;
+    let mut plans = Vec::with_capacity(2);
+    for p in 0..2 {
+        let orders = crate::sim::orders_from_names(scenario, p, played)?;
+        let stance = played.stances.get(p).copied().unwrap_or(Stance::Cooperate);
+        let real = Plan {
+            choices: orders.choices,
+            stance,
+            answers: Some(orders.answers),
+        };
+        plans.push(match stance {
+            Stance::Cooperate => [real, Plan::uniform(c, p, Stance::Defect)],
+            Stance::Defect => [Plan::uniform(c, p, Stance::Cooperate), real],
+        });
+    }
+    let cells = play_cells(
+        &mut h,
+        &[base],
+        c.score_metric as usize,
+        &plans[0],
+        &plans[1],
+    );
+    let matrix: Game2 = [0, 1].map(|r| [0, 1].map(|col| cells[r * 2 + col].mean));
+    let landed = [0, 1].map(|p| (played.stances.get(p) == Some(&Stance::Defect)) as usize);
+    Ok(PlayedTurn {
+        matrix,
+        landed: (landed[0], landed[1]),
     })
 }
 
@@ -198,7 +288,10 @@ fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
             .get::<Side>(side)
             .map(|s| s.offered.clone())
             .unwrap_or_default();
-        let answers = answers_for(&scenario.compiled, &offered, plans[p].stance);
+        let answers = plans[p]
+            .answers
+            .clone()
+            .unwrap_or_else(|| answers_for(&scenario.compiled, &offered, plans[p].stance));
         world.write_message(SubmitOrders {
             side,
             orders: Orders {

@@ -67,7 +67,9 @@ pub fn stage_game(
         [0, 1].map(|p| [Stance::Cooperate, Stance::Defect].map(|st| Plan::uniform(c, p, st)));
     let m = measure(&scenario, turn, &plans[0], &plans[1], samples, seed)?;
     let cell = |r: usize, col: usize| m.cells[r * 2 + col];
-    let matrix: Game2 = [0, 1].map(|r| [0, 1].map(|col| cell(r, col).mean));
+    // Rounded to the hundredths every view shows, so a stated order of payoffs
+    // never contradicts the numbers printed beside it.
+    let matrix = equilibria::rounded(&[0, 1].map(|r| [0, 1].map(|col| cell(r, col).mean)), 2);
     let standard_error: Game2 = [0, 1].map(|r| [0, 1].map(|col| cell(r, col).standard_error));
     let classification = classify(&matrix);
     let threshold = [0, 1].map(|p| classification.per_player[p].payoffs.cooperation_threshold());
@@ -350,6 +352,7 @@ fn enumerate_orders(decisions: &[crate::scenario::compiled::CDecision]) -> Vec<P
         .map(|choices| Plan {
             stance: crate::sim::rules::stance_of(decisions, &choices),
             choices,
+            answers: None,
         })
         .collect()
 }

@@ -1,8 +1,8 @@
-//! `common-enemy play`: the game window, straight into a game; with `--autoplay`,
-//! AI plays both sides through the screens and saves a screenshot of each.
+//! `common-enemy play`: the game window, straight into a game or a saved one
+//! (`--continue`, `--load NAME`); with `--autoplay`, strategies play the sides
+//! through the screens and save a screenshot of each.
 
-use crate::strategy::Spec;
-use crate::ui::session::Seat;
+use crate::ui::session::{SaveFile, Seat};
 use crate::ui::{Launch, autoplay::Autoplay};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +12,12 @@ pub struct Args {
     /// A scenario file in `scenarios/` (default: syria_2015).
     #[arg(long)]
     scenario: Option<PathBuf>,
+    /// Resume the autosave (the game the menu's Continue resumes).
+    #[arg(long = "continue", conflicts_with_all = ["scenario", "players", "seed", "noise", "turns", "load"])]
+    resume_autosave: bool,
+    /// Resume a named save (as listed in the menu's Load page), or a save file's path.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["scenario", "players", "seed", "noise", "turns"])]
+    load: Option<String>,
     /// `ID=human` or `ID=STRATEGY` (e.g. `russia=ai_hard`), once per side.
     #[arg(long = "player", value_name = "ID=human|STRATEGY")]
     players: Vec<String>,
@@ -20,9 +26,16 @@ pub struct Args {
     /// Perception noise (default: the scenario's).
     #[arg(long, value_parser = crate::scenario::limits::arg::probability)]
     noise: Option<f64>,
-    /// Play this many turns AI against AI through the screens, then exit.
+    /// The game's length in turns (default: the scenario's).
+    #[arg(long, value_parser = crate::scenario::limits::arg::turns())]
+    turns: Option<u32>,
+    /// Play this many turns through the screens, strategies at every seat
+    /// (tit-for-tat at a human one), then exit; at the game's end, the debrief too.
     #[arg(long, requires = "screenshots", value_parser = crate::scenario::limits::arg::turns())]
     autoplay: Option<u32>,
+    /// The window's size in pixels, `WIDTHxHEIGHT` (default 1280x720).
+    #[arg(long, value_name = "WxH", value_parser = window_size)]
+    window: Option<(u32, u32)>,
     /// Where autoplay saves a PNG of every screen.
     #[arg(long)]
     screenshots: Option<PathBuf>,
@@ -60,7 +73,57 @@ pub(super) fn check_display() -> Result<(), String> {
     Ok(())
 }
 
+/// The save `--continue` or `--load` names, read and checked now, so a save
+/// that cannot be read is refused before a window opens.
+fn saved_game(a: &Args) -> Result<Option<SaveFile>, String> {
+    let path = match (&a.load, a.resume_autosave) {
+        (Some(name), _) => {
+            let as_path = std::path::Path::new(name);
+            if name.ends_with(".ron") || name.contains(std::path::MAIN_SEPARATOR) {
+                as_path.to_path_buf()
+            } else {
+                crate::ui::session::saves_path(name)
+            }
+        }
+        (None, true) => crate::ui::session::autosave_path(),
+        (None, false) => return Ok(None),
+    };
+    if !path.exists() {
+        return Err(format!(
+            "{}: no such save{}",
+            path.display(),
+            if a.resume_autosave {
+                " (the autosave is written after each turn of a game)"
+            } else {
+                ""
+            }
+        ));
+    }
+    let save = crate::ui::session::read_save(&path)?;
+    // The scenario must load before the game can; its errors are the validator's.
+    let scenario = std::path::Path::new("scenarios").join(&save.setup.scenario);
+    crate::scenario::load(&scenario).map_err(|ds| {
+        format!(
+            "{}: this save's scenario cannot be loaded:\n{}",
+            path.display(),
+            ds.iter().map(|d| d.to_string()).collect::<String>()
+        )
+    })?;
+    Ok(Some(save))
+}
+
 fn launch(a: Args) -> Result<Launch, String> {
+    if let Some(save) = saved_game(&a)? {
+        // Autoplay hands: the strategies that played before, else tit-for-tat.
+        let hands = save.setup.hands();
+        let autoplay = autoplay(a.autoplay, a.screenshots, hands)?;
+        return Ok(Launch {
+            resume: Some(save),
+            autoplay,
+            window: a.window,
+            ..Launch::default()
+        });
+    }
     let path = a
         .scenario
         .unwrap_or_else(|| std::path::Path::new("scenarios").join(crate::ui::FLAGSHIP));
@@ -93,29 +156,48 @@ fn launch(a: Args) -> Result<Launch, String> {
         })?;
         seats[p] = Seat::parse(who)?;
     }
-    let autoplay = match (a.autoplay, a.screenshots) {
-        (Some(turns), Some(dir)) => {
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            // Every side is played by a strategy; a human seat gets tit-for-tat.
-            let players = seats.clone().map(|s| match s {
-                Seat::Ai(spec) => {
-                    Spec::parse(&spec).unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat))
-                }
-                Seat::Human => Spec::Builtin(crate::strategy::Classic::TitForTat),
-            });
-            Some(Autoplay {
-                turns: turns.max(1),
-                dir,
-                players,
-            })
-        }
-        _ => None,
-    };
+    let hands = seats.clone().map(|s| s.hand());
+    let autoplay = autoplay(a.autoplay, a.screenshots, hands)?;
     Ok(Launch {
         scenario: Some(name),
         seats: Some(seats),
         seed: a.seed,
         noise: a.noise,
+        turns: a.turns,
         autoplay,
+        resume: None,
+        window: a.window,
     })
+}
+
+/// `1024x600` → (1024, 600), within what a screen can be.
+fn window_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("\"{s}\": write WIDTHxHEIGHT, e.g. 1024x600"))?;
+    let side = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (320..=8192).contains(n))
+            .ok_or_else(|| format!("\"{s}\": each side is a number of pixels from 320 to 8192"))
+    };
+    Ok((side(w)?, side(h)?))
+}
+
+/// Autoplay's settings: every side is played through the screens by a strategy.
+fn autoplay(
+    turns: Option<u32>,
+    dir: Option<PathBuf>,
+    hands: [String; 2],
+) -> Result<Option<Autoplay>, String> {
+    let (Some(turns), Some(dir)) = (turns, dir) else {
+        return Ok(None);
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(Some(Autoplay {
+        turns: turns.max(1),
+        dir,
+        hands,
+    }))
 }

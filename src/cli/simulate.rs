@@ -112,11 +112,13 @@ pub fn story(s: &LoadedScenario, rec: &GameRecord, quiet: bool) -> String {
                 .iter()
                 .filter(|t| t.stances[p] == crate::scenario::schema::Stance::Cooperate)
                 .count();
+            let verdict = crate::explain::verdict(Some(s), o, p)
+                .map(|v| format!("{v}, "))
+                .unwrap_or_default();
             out += &format!(
-                "{}: score {:.1}, {}, cooperated {coop} of {} turns\n",
+                "{}: score {:.1}, {verdict}cooperated {coop} of {} turns\n",
                 player.name,
                 o.scores[p],
-                if o.won[p] { "wins" } else { "does not win" },
                 rec.history.len()
             );
         }

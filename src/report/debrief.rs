@@ -104,6 +104,9 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
         Some(o) => {
             let _ = writeln!(out, "{}\n", md(o.text.trim()));
             let verdict = match o.won {
+                _ if crate::explain::verdict(scenario, o, 0).is_none() => {
+                    "No winner is declared: each side's score is its own measure.".to_string()
+                }
                 [true, true] => "Both sides won.".to_string(),
                 [false, false] => "Neither side won.".to_string(),
                 [a, _] => format!("{} won.", md(&names[if a { 0 } else { 1 }])),
@@ -180,7 +183,7 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
         md(&names[0])
     );
 
-    out += &turning_points(rec, scenario, &names, initial);
+    out += &turning_points_section(rec, scenario, &names, initial);
     out += &misperceptions(rec, &names);
 
     out += "## Questions for reflection\n\n";
@@ -195,14 +198,10 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
     out
 }
 
-/// The turns where the sides' score gains changed most from the turn before.
-fn turning_points(
-    rec: &GameRecord,
-    s: Option<&LoadedScenario>,
-    names: &[String; 2],
-    initial: [f64; 2],
-) -> String {
-    let mut out = String::from("## Turning points\n\n");
+/// The turning points of a game: indices into its history of the turns where
+/// the score each side gained changed most from the turn before, largest first.
+/// The report and the game's debrief both list these.
+pub fn turning_points(rec: &GameRecord, initial: [f64; 2]) -> Vec<usize> {
     let g = gains(rec, initial);
     let mut swings: Vec<(usize, f64)> = (1..g.len())
         .map(|i| {
@@ -212,12 +211,29 @@ fn turning_points(
         .filter(|&(_, s)| s > 1e-9)
         .collect();
     swings.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    if swings.is_empty() {
+    swings
+        .into_iter()
+        .take(TURNING_POINTS)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The turning points section of the report.
+fn turning_points_section(
+    rec: &GameRecord,
+    s: Option<&LoadedScenario>,
+    names: &[String; 2],
+    initial: [f64; 2],
+) -> String {
+    let mut out = String::from("## Turning points\n\n");
+    let g = gains(rec, initial);
+    let points = turning_points(rec, initial);
+    if points.is_empty() {
         out += "No turn changed the pace of scoring.\n\n";
         return out;
     }
     out += "The turns where the score each side gained changed most from the turn before.\n\n";
-    for &(i, _) in swings.iter().take(TURNING_POINTS) {
+    for i in points {
         let t = &rec.history[i];
         let prev = &rec.history[i - 1];
         let _ = writeln!(out, "### Turn {} ({})\n", t.turn, md(&t.date));

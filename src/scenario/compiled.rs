@@ -127,6 +127,7 @@ pub enum CVerdict {
     BothWin,
     BothLose,
     ByScore,
+    NoWinner,
 }
 
 #[derive(Debug, Clone, PartialEq)]

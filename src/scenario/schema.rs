@@ -377,6 +377,9 @@ pub enum Verdict {
     BothLose,
     /// The higher score wins; equal scores draw.
     ByScore,
+    /// Nobody wins or loses: each side's score measures how well it did for
+    /// itself (the abstract dilemmas, where beating the other is not the point).
+    NoWinner,
 }
 
 /// An early end to the game.

@@ -589,6 +589,7 @@ impl<'a> Checker<'a> {
             Verdict::BothWin => CVerdict::BothWin,
             Verdict::BothLose => CVerdict::BothLose,
             Verdict::ByScore => CVerdict::ByScore,
+            Verdict::NoWinner => CVerdict::NoWinner,
         }
     }
 

@@ -99,6 +99,8 @@ pub struct Match {
     /// Orders may be taken this turn: set after the briefing unless held.
     pub released: bool,
     pub outcome: Option<Outcome>,
+    /// An unknown end: the chance, after each turn, that the game goes on.
+    pub continuation: Option<f64>,
 }
 
 /// One side's orders: an option index per regular decision, and answers to event choices.

@@ -21,6 +21,9 @@ pub struct MatchSetup {
     pub turns: Option<u32>,
     /// Overrides the scenario's noise probability.
     pub noise: Option<f64>,
+    /// An unknown end: after each turn the game goes on with this probability
+    /// (drawn from the match RNG); `turns` is then only a cap.
+    pub continuation: Option<f64>,
     pub controllers: [Controller; 2],
     /// Keep every metric change with its cause (reports, records).
     pub explain: bool,
@@ -38,6 +41,7 @@ impl MatchSetup {
             seed,
             turns: None,
             noise: None,
+            continuation: None,
             controllers: [Controller::External, Controller::External],
             explain: false,
             hold: false,
@@ -64,6 +68,7 @@ impl MatchSetup {
             seed: record.seed,
             turns: Some(record.turns),
             noise: Some(record.noise),
+            continuation: record.continuation,
             controllers,
             explain: true,
             hold,
@@ -129,6 +134,10 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
     }
     let turns = setup.turns.unwrap_or(c.turns).max(1);
     let noise = setup.noise.unwrap_or(c.noise).clamp(0.0, 1.0);
+    let continuation = setup
+        .continuation
+        .filter(|d| d.is_finite())
+        .map(|d| d.clamp(0.0, 1.0));
     let mut entity = world.entity_mut(match_entity);
     entity.insert((
         Name::new(format!("match {}", s.scenario.id)),
@@ -151,16 +160,13 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
             hold: setup.hold,
             released: false,
             outcome: None,
+            continuation,
         },
     ));
     if let Some(names) = setup.record_as {
-        entity.insert(Recorder(GameRecord::new(
-            &setup.scenario,
-            setup.seed,
-            turns,
-            noise,
-            names,
-        )));
+        let mut record = GameRecord::new(&setup.scenario, setup.seed, turns, noise, names);
+        record.continuation = continuation;
+        entity.insert(Recorder(record));
     }
     assign_controllers(world, match_entity, setup.controllers);
     match_entity

@@ -12,8 +12,8 @@ pub mod runner;
 pub mod seat;
 
 pub use lifecycle::{
-    MatchSetup, ReplayError, despawn_match, fork_in_place, fork_match, replay, resume, spawn_match,
-    step, strategy_seed,
+    MatchSetup, ReplayError, despawn_match, fork_in_place, fork_match, orders_from_names, replay,
+    replay_into, resume, spawn_match, step, strategy_seed,
 };
 
 use bevy::ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};

@@ -32,6 +32,10 @@ pub struct GameRecord {
     pub players: Vec<(String, String)>,
     pub history: Vec<TurnRecord>,
     pub outcome: Option<Outcome>,
+    /// An unknown end: after each turn the game went on with this probability,
+    /// and `turns` was only a cap. Absent: the game ran to `turns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<f64>,
 }
 
 /// One turn.
@@ -119,6 +123,7 @@ impl GameRecord {
                 .collect(),
             history: Vec::new(),
             outcome: None,
+            continuation: None,
         }
     }
 
@@ -180,6 +185,9 @@ impl GameRecord {
         }
         if let Some(p) = probability_problem(self.noise) {
             bad("noise".into(), format!("noise {p}"));
+        }
+        if let Some(p) = self.continuation.and_then(probability_problem) {
+            bad("continuation".into(), format!("continuation {p}"));
         }
         if let Some(p) = id_problem(&self.scenario) {
             bad(

@@ -235,9 +235,15 @@ pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Qu
             .iter()
             .enumerate()
             .find_map(|(i, e)| ctx.eval(&e.when, None).then_some((i, e.verdict)));
+        // An unknown end is drawn after every turn but the last, and only then.
+        let stops = |m: &mut crate::sim::components::Match| {
+            m.continuation
+                .is_some_and(|go_on| m.rng.random::<f64>() >= go_on)
+        };
         let verdict = match early {
             Some((i, v)) => Some((Some(i), v)),
             None if ctx.m.turn >= ctx.m.turns => Some((None, c.on_time)),
+            None if stops(ctx.m) => Some((None, c.on_time)),
             None => None,
         };
         if let Some((ending, verdict)) = verdict {
@@ -245,7 +251,7 @@ pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Qu
                 CVerdict::Win(p) => [p == 0, p == 1],
                 CVerdict::Lose(p) => [p == 1, p == 0],
                 CVerdict::BothWin => [true, true],
-                CVerdict::BothLose => [false, false],
+                CVerdict::BothLose | CVerdict::NoWinner => [false, false],
                 CVerdict::ByScore => [scores[0] > scores[1], scores[1] > scores[0]],
             };
             let s = ctx.s;

@@ -84,6 +84,7 @@ pub fn play_recorded(
         seed,
         turns,
         noise,
+        continuation: None,
         controllers: [c0, c1],
         explain: true,
         hold: false,

@@ -110,6 +110,7 @@ pub fn play_batch(
                     seed: p.seed,
                     turns: config.turns,
                     noise: config.noise,
+                    continuation: None,
                     controllers,
                     explain: false,
                     hold: false,
@@ -118,14 +119,22 @@ pub fn play_batch(
             })
             .collect();
         h.run_to_end();
+        // Where the scenario declares no winner (the abstract dilemmas), a match is
+        // won as in Axelrod's tournaments: by the higher score.
+        let by_score =
+            config.scenario.compiled.on_time == crate::scenario::compiled::CVerdict::NoWinner;
         let world = h.app.world();
         for &m in &ids {
             let state = world.get::<Match>(m).expect("spawned");
             // A match that stalled has no outcome: zero scores, nobody wins.
-            let (scores, won) = state
-                .outcome
-                .as_ref()
-                .map_or(([0.0; 2], [false; 2]), |o| (o.scores, o.won));
+            let (scores, won) = state.outcome.as_ref().map_or(([0.0; 2], [false; 2]), |o| {
+                let won = if by_score && o.ending.is_none() {
+                    [o.scores[0] > o.scores[1], o.scores[1] > o.scores[0]]
+                } else {
+                    o.won
+                };
+                (o.scores, won)
+            });
             let sides = state
                 .players
                 .map(|s| world.get::<Side>(s).expect("spawned"));

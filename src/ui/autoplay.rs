@@ -15,10 +15,12 @@ use std::path::PathBuf;
 /// What to autoplay.
 #[derive(Debug, Clone)]
 pub struct Autoplay {
+    /// Turns to play before exiting; the game's end comes first if it is nearer,
+    /// and then the debrief is shown and captured too.
     pub turns: u32,
     pub dir: PathBuf,
-    /// The strategy that plays each side.
-    pub players: [Spec; 2],
+    /// The strategy that plays each side (a spec: `tit_for_tat`, `ai_hard`, a file).
+    pub hands: [String; 2],
 }
 
 /// Frames to wait on a new screen before its screenshot: software renderers
@@ -40,6 +42,8 @@ struct Driver {
     patience: u32,
     /// The screen's button has been pressed; wait for the next screen.
     acted: bool,
+    /// Turns whose report has been captured.
+    played: u32,
 }
 
 pub fn plugin(app: &mut App) {
@@ -48,9 +52,14 @@ pub fn plugin(app: &mut App) {
 
 /// Sets the app up to autoplay.
 pub fn install(app: &mut App, cfg: Autoplay) {
-    let strategies = cfg.players.clone().map(|s| match s.controller() {
-        crate::sim::components::Controller::Strategy { strategy, .. } => Some(strategy),
-        crate::sim::components::Controller::External => None,
+    // The hands were checked when the seats were; one that no longer parses
+    // (a strategy file removed since) plays tit-for-tat.
+    let strategies = cfg.hands.clone().map(|h| {
+        let spec = Spec::parse(&h).unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat));
+        match spec.controller() {
+            crate::sim::components::Controller::Strategy { strategy, .. } => Some(strategy),
+            crate::sim::components::Controller::External => None,
+        }
     });
     // Autoplay must not wait for input to redraw.
     app.insert_resource(bevy::winit::WinitSettings::game());
@@ -64,6 +73,7 @@ pub fn install(app: &mut App, cfg: Autoplay) {
         count: 0,
         patience: PATIENCE,
         acted: false,
+        played: 0,
     });
 }
 
@@ -80,27 +90,96 @@ fn drive(world: &mut World) {
 }
 
 fn current(world: &World) -> Option<(View, u32)> {
-    let session = world.get_resource::<Session>()?;
-    let m = world.get::<Match>(session.match_entity?)?;
-    Some((session.view, m.turn))
+    let view = world.get_resource::<Session>()?.view;
+    Some((view, current_match(world)?.turn))
+}
+
+fn current_match(world: &World) -> Option<&Match> {
+    world
+        .get_resource::<Session>()
+        .and_then(|s| s.match_entity)
+        .and_then(|e| world.get::<Match>(e))
 }
 
 /// Whether the match has caught up with the screen: between two schedule runs a
 /// screen can show for a frame before its phase arrives, and must not be acted on.
 fn settled(world: &World, view: View) -> bool {
-    let Some(m) = world
-        .get_resource::<Session>()
-        .and_then(|s| s.match_entity)
-        .and_then(|e| world.get::<Match>(e))
-    else {
+    let Some(m) = current_match(world) else {
         return false;
     };
+    let entity = world.get_resource::<Session>().and_then(|s| s.match_entity);
     match view {
         View::Briefing => m.phase == Phase::Orders && !m.released,
         View::Orders(_) | View::Handover(_) => m.phase == Phase::Orders && m.released,
-        View::Reveal | View::Report => m.phase == Phase::Report,
-        View::Debrief => m.phase == Phase::GameOver,
+        // The reveal waits for its dilemma to be measured, the debrief for its
+        // counterfactual, so the screenshots show them.
+        View::Reveal => {
+            m.phase == Phase::Report
+                && entity.is_some_and(|e| {
+                    world
+                        .resource::<super::dilemma::DilemmaPanel>()
+                        .played(e, m.turn)
+                        .is_some()
+                })
+        }
+        View::Report => m.phase == Phase::Report,
+        View::Debrief => {
+            m.phase == Phase::GameOver
+                && entity.is_some_and(|e| {
+                    world
+                        .resource::<super::debrief::Counterfactual>()
+                        .of(e)
+                        .is_some()
+                })
+        }
         View::Waiting => false,
+    }
+}
+
+/// A line on stdout; a closed or failing stdout only loses the line.
+fn say(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// A line on stdout for what a captured screen shows beyond its pixels, so a
+/// script can check it.
+fn describe(world: &World, view: View, turn: u32) {
+    let Some(e) = world.get_resource::<Session>().and_then(|s| s.match_entity) else {
+        return;
+    };
+    match view {
+        View::Reveal => match world
+            .resource::<super::dilemma::DilemmaPanel>()
+            .played(e, turn)
+        {
+            Some(Ok(g)) => say(format_args!(
+                "autoplay: the reveal of turn {turn} shows the landed cell {}",
+                crate::analysis::cell_name(g.landed)
+            )),
+            Some(Err(why)) => say(format_args!(
+                "autoplay: the reveal of turn {turn} has no dilemma: {why}"
+            )),
+            None => {}
+        },
+        View::Debrief => {
+            let questions = world
+                .get::<MatchScenario>(e)
+                .map_or(0, |s| s.0.scenario.debrief_questions.len());
+            let cf = world
+                .resource::<super::debrief::Counterfactual>()
+                .of(e)
+                .is_some_and(|r| r.is_ok());
+            say(format_args!(
+                "autoplay: the debrief shows {questions} questions{}",
+                if cf {
+                    " and the both-cooperate counterfactual"
+                } else {
+                    ""
+                }
+            ));
+        }
+        _ => {}
     }
 }
 
@@ -145,6 +224,7 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
         world
             .spawn(Screenshot::primary_window())
             .observe(save_to_disk(path.clone()));
+        describe(world, view, turn);
         d.shot = Some(path);
         return false;
     };
@@ -159,6 +239,13 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
             world.write_message(AppExit::error());
         }
         return false;
+    }
+    if view == View::Report {
+        d.played += 1;
+        let over = current_match(world).is_some_and(|m| m.outcome.is_some());
+        if d.played >= d.cfg.turns && !over {
+            return true;
+        }
     }
     let intent = match view {
         View::Briefing => Intent::ToOrders,

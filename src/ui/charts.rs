@@ -1,54 +1,111 @@
-//! Charts of scores and metrics over the turns so far (egui_plot).
+//! Charts of the turns so far (egui_plot): each side's score with what it gained
+//! each turn beside it, and the shared metrics. The axes start at turn 1 and
+//! always show a few turns ahead, so an early game is not a dot in a void.
 
+use super::widgets::side_color;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Scope;
 use crate::sim::record::GameRecord;
 use bevy_egui::egui::{self, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints, Points};
 
-/// Both sides' scores by turn.
-pub fn scores(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32) {
-    ui.label(egui::RichText::new("Scores").strong());
-    Plot::new("scores")
+/// The sides' colours, named above a chart: a legend inside the plot covers
+/// the points.
+fn sides_key(ui: &mut Ui, s: &LoadedScenario, title: &str) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(title).strong());
+        for (p, player) in s.scenario.players.iter().enumerate() {
+            ui.label(egui::RichText::new(format!("■ {}", player.name)).color(side_color(p)));
+        }
+    });
+}
+
+/// Turns shown at least, so the first turns have room.
+const MIN_TURNS_SHOWN: f64 = 6.0;
+
+fn plot(id: &str, record: &GameRecord, height: f32) -> Plot<'static> {
+    let last = record.history.last().map_or(1.0, |t| f64::from(t.turn));
+    Plot::new(id.to_string())
         .height(height)
-        .legend(Legend::default())
         .allow_scroll(false)
         .allow_drag(false)
+        .allow_zoom(false)
+        .allow_boxed_zoom(false)
+        .include_x(0.5)
+        .include_x(last.max(MIN_TURNS_SHOWN) + 0.5)
+}
+
+/// Both sides' scores by turn, and under them the score each gained that turn.
+pub fn scores(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32) {
+    sides_key(ui, s, "Scores");
+    plot("scores", record, height)
+        .include_y(0.0)
         .show(ui, |plot| {
             for (p, player) in s.scenario.players.iter().enumerate() {
-                let points: PlotPoints = record
+                let xy: Vec<[f64; 2]> = record
                     .history
                     .iter()
-                    .map(|t| [t.turn as f64, t.scores.get(p).copied().unwrap_or(0.0)])
+                    .map(|t| [f64::from(t.turn), t.scores.get(p).copied().unwrap_or(0.0)])
                     .collect();
+                // Markers too: after one turn a line has nothing to join.
+                plot.points(
+                    Points::new(player.name.clone(), PlotPoints::from(xy.clone()))
+                        .color(side_color(p))
+                        .radius(3.0),
+                );
                 plot.line(
-                    Line::new(player.name.clone(), points)
-                        .color(super::widgets::side_color(p))
+                    Line::new(player.name.clone(), PlotPoints::from(xy))
+                        .color(side_color(p))
                         .width(2.0),
                 );
             }
         });
+    sides_key(ui, s, "Gained each turn");
+    let initial = s.compiled.per_player[s.compiled.score_metric as usize].initial;
+    let gains = crate::report::debrief::gains(record, initial);
+    plot("gains", record, (height * 0.7).max(90.0))
+        .include_y(0.0)
+        .show(ui, |plot| {
+            for (p, player) in s.scenario.players.iter().enumerate() {
+                // The two sides' bars stand side by side at each turn.
+                let offset = if p == 0 { -0.2 } else { 0.2 };
+                let bars = record
+                    .history
+                    .iter()
+                    .zip(&gains)
+                    .map(|(t, g)| {
+                        Bar::new(f64::from(t.turn) + offset, g[p])
+                            .width(0.38)
+                            .fill(side_color(p))
+                    })
+                    .collect();
+                plot.bar_chart(BarChart::new(player.name.clone(), bars).color(side_color(p)));
+            }
+        });
 }
 
-/// Every shared metric by turn.
+/// Every shared metric by turn; nothing when the scenario has none.
 pub fn metrics(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32) {
+    let shared: Vec<_> = s
+        .scenario
+        .metrics
+        .iter()
+        .filter(|m| m.scope == Scope::Shared)
+        .collect();
+    if shared.is_empty() {
+        return;
+    }
     ui.label(egui::RichText::new("Shared metrics").strong());
-    Plot::new("metrics")
-        .height(height)
-        .legend(Legend::default())
-        .allow_scroll(false)
-        .allow_drag(false)
+    // Several lines with no fixed colours: here a legend is needed, at the top
+    // left where the first turns are.
+    plot("metrics", record, height)
+        .legend(Legend::default().position(Corner::LeftTop))
         .show(ui, |plot| {
-            for m in s
-                .scenario
-                .metrics
-                .iter()
-                .filter(|m| m.scope == Scope::Shared)
-            {
+            for m in shared {
                 let points: PlotPoints = record
                     .history
                     .iter()
-                    .filter_map(|t| t.metrics.get(&m.id).map(|v| [t.turn as f64, *v]))
+                    .filter_map(|t| t.metrics.get(&m.id).map(|v| [f64::from(t.turn), *v]))
                     .collect();
                 plot.line(Line::new(m.name.clone(), points).width(1.5));
             }

@@ -22,6 +22,8 @@ pub struct MenuState {
     pub message: Option<String>,
     /// Name typed for a new save.
     pub save_name: String,
+    /// The saves the Load page lists, read when it opens (not every frame).
+    pub saves: Vec<session::SaveInfo>,
 }
 
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -31,6 +33,15 @@ pub enum Page {
     Load,
     Settings,
     Save,
+    /// Leaving a game whose orders for this turn are not sent yet: ask first.
+    ConfirmLeave(Leave),
+}
+
+/// Where a player leaving a game goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Leave {
+    MainMenu,
+    Quit,
 }
 
 pub fn plugin(app: &mut App) {
@@ -88,9 +99,9 @@ fn main_menu(
             ui.add_space(30.0);
             intent = match menu.page {
                 Page::Main => main_page(ui),
-                Page::Load => load_page(ui),
+                Page::Load => load_page(ui, &menu.saves),
                 Page::Settings => settings_page(ui, &mut settings),
-                Page::Save => None,
+                Page::Save | Page::ConfirmLeave(_) => None,
             };
             if let Some(m) = &menu.message {
                 ui.add_space(12.0);
@@ -107,13 +118,21 @@ fn main_menu(
             }
             Err(e) => menu.message = Some(e),
         },
-        Some(Intent::Page(p)) => menu.page = p,
+        Some(Intent::Page(p)) => open_page(&mut menu, p),
         Some(Intent::Quit) => {
             exit.write(AppExit::Success);
         }
         _ => {}
     }
     Ok(())
+}
+
+fn open_page(menu: &mut MenuState, page: Page) {
+    if page == Page::Load {
+        menu.saves = session::list_saves();
+    }
+    menu.message = None;
+    menu.page = page;
 }
 
 fn big(ui: &mut egui::Ui, text: &str, enabled: bool) -> bool {
@@ -146,22 +165,21 @@ fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
     intent
 }
 
-fn load_page(ui: &mut egui::Ui) -> Option<Intent> {
+fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
     let mut intent = None;
-    let saves = session::list_saves();
     if saves.is_empty() {
         ui.label("No saved games yet.");
     }
     egui::ScrollArea::vertical()
-        .max_height(320.0)
+        .max_height((ui.available_height() - 60.0).max(200.0))
         .show(ui, |ui| {
-            for path in saves {
-                let name = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if ui.button(RichText::new(name).size(17.0)).clicked() {
-                    intent = Some(Intent::Resume(path));
+            for save in saves {
+                let button = egui::Button::new(
+                    RichText::new(format!("{}\n{}", save.name, save.details)).size(15.0),
+                )
+                .min_size(egui::vec2(ui.available_width().min(560.0), 0.0));
+                if ui.add(button).clicked() {
+                    intent = Some(Intent::Resume(save.path.clone()));
                 }
             }
         });
@@ -173,14 +191,17 @@ fn load_page(ui: &mut egui::Ui) -> Option<Intent> {
 }
 
 fn settings_page(ui: &mut egui::Ui, settings: &mut Settings) -> Option<Intent> {
-    let mut scale = settings.ui_scale;
-    ui.horizontal(|ui| {
+    let mut scale = settings.scale;
+    ui.horizontal_wrapped(|ui| {
         ui.label("UI scale");
-        ui.add(egui::Slider::new(&mut scale, 0.75..=2.0).step_by(0.05));
+        ui.selectable_value(&mut scale, None, "Fit the window");
+        for step in super::settings::SCALE_STEPS {
+            ui.selectable_value(&mut scale, Some(step), format!("{step}%"));
+        }
     });
     ui.label(RichText::new("Larger text for big screens and classrooms; saved at once.").small());
-    if (scale - settings.ui_scale).abs() > f32::EPSILON {
-        settings.ui_scale = scale;
+    if scale != settings.scale {
+        settings.scale = scale;
         settings.save();
     }
     ui.add_space(10.0);
@@ -198,10 +219,18 @@ fn pause_menu(
     assets: Res<AssetServer>,
     mut exit: MessageWriter<AppExit>,
     mut saves: MessageWriter<SaveRequest>,
+    session: Option<Res<Session>>,
 ) -> Result {
     if !menu.paused {
         return Ok(());
     }
+    // Orders drafted but not sent are lost by leaving; a finished game has none.
+    let orders_pending = session.as_ref().is_some_and(|s| {
+        matches!(
+            s.view,
+            session::View::Orders(_) | session::View::Handover(_)
+        )
+    });
     let ctx = contexts.ctx_mut()?;
     let mut intent = None;
     egui::Window::new("Paused")
@@ -237,11 +266,15 @@ fn pause_menu(
                     ui.label("Name this save:");
                     let edit = ui.text_edit_singleline(&mut menu.save_name);
                     edit.request_focus();
-                    let name: String = menu
-                        .save_name
-                        .chars()
-                        .filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                        .collect();
+                    let name = session::save_name(&menu.save_name);
+                    if name != menu.save_name.trim() && !name.is_empty() {
+                        ui.label(
+                            RichText::new(format!(
+                                "Saved as “{name}”: only letters, digits, spaces, - and _ are kept."
+                            ))
+                            .small(),
+                        );
+                    }
                     let go = ui
                         .add_enabled(!name.is_empty(), egui::Button::new("Save"))
                         .clicked()
@@ -255,16 +288,45 @@ fn pause_menu(
                         None
                     }
                 }
-                Page::Load => load_page(ui),
+                Page::Load => load_page(ui, &menu.saves),
                 Page::Settings => settings_page(ui, &mut settings),
+                Page::ConfirmLeave(leave) => {
+                    ui.label(RichText::new("Leave this game?").size(18.0).strong());
+                    ui.label(
+                        "Your orders for this turn are not sent yet and will be lost. \
+                         The game itself is saved as of the last turn played: \
+                         Continue picks it up there.",
+                    );
+                    let mut i = None;
+                    if big(ui, "Leave the game", true) {
+                        i = Some(match leave {
+                            Leave::MainMenu => Intent::MainMenu,
+                            Leave::Quit => Intent::Quit,
+                        });
+                    }
+                    if big(ui, "Stay", true) {
+                        i = Some(Intent::Page(Page::Main));
+                    }
+                    i
+                }
             };
             if let Some(m) = &menu.message {
                 ui.label(m);
             }
         });
+    // Leaving with orders drafted asks first (from the pause menu's main page).
+    let intent = match intent {
+        Some(Intent::MainMenu) if orders_pending && menu.page == Page::Main => {
+            Some(Intent::Page(Page::ConfirmLeave(Leave::MainMenu)))
+        }
+        Some(Intent::Quit) if orders_pending && menu.page == Page::Main => {
+            Some(Intent::Page(Page::ConfirmLeave(Leave::Quit)))
+        }
+        other => other,
+    };
     match intent {
         Some(Intent::Close) => menu.paused = false,
-        Some(Intent::Page(p)) => menu.page = p,
+        Some(Intent::Page(p)) => open_page(&mut menu, p),
         Some(Intent::Save(name)) => {
             saves.write(SaveRequest(session::saves_path(&name)));
             menu.message = Some(format!("Saved as {name}."));

@@ -40,7 +40,13 @@ pub struct Launch {
     pub seats: Option<[Seat; 2]>,
     pub seed: Option<u64>,
     pub noise: Option<f64>,
+    pub turns: Option<u32>,
     pub autoplay: Option<autoplay::Autoplay>,
+    /// Resume this save (`--continue`, `--load`); a save the game refuses
+    /// ends the program with exit code 1.
+    pub resume: Option<session::SaveFile>,
+    /// The window's size in pixels.
+    pub window: Option<(u32, u32)>,
 }
 
 /// Runs the game window until the player quits.
@@ -53,7 +59,7 @@ pub fn run(launch: Launch) -> AppExit {
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: "Common Enemy — the US, Russia and ISIS, 2015".into(),
-                    resolution: (1280u32, 720u32).into(),
+                    resolution: launch.window.unwrap_or((1280, 720)).into(),
                     ..default()
                 }),
                 ..default()
@@ -77,6 +83,7 @@ pub fn run(launch: Launch) -> AppExit {
         reload::plugin,
         autoplay::plugin,
         dilemma::plugin,
+        debrief::plugin,
     ))
     .add_systems(
         PreUpdate,
@@ -91,13 +98,15 @@ pub fn run(launch: Launch) -> AppExit {
         EguiPrimaryContextPass,
         apply_ui_scale.before(menu::MenuSystems),
     );
-    let straight_in = launch.scenario.is_some() || launch.autoplay.is_some();
+    let straight_in =
+        launch.scenario.is_some() || launch.autoplay.is_some() || launch.resume.is_some();
     if let Some(cfg) = launch.autoplay.clone() {
         autoplay::install(&mut app, cfg);
     }
     app.insert_resource(LaunchRequest(launch));
     if straight_in {
         app.add_systems(Startup, start_from_launch);
+        app.add_systems(Update, exit_if_refused.run_if(in_state(Screen::Game)));
     }
     app.run()
 }
@@ -169,10 +178,25 @@ fn run_turns(world: &mut World) {
     world.run_schedule(crate::sim::TurnSchedule);
 }
 
-fn apply_ui_scale(mut contexts: EguiContexts, settings: Res<settings::Settings>) -> Result {
+/// The UI scale for the window's size (or the player's choice), and the text
+/// sizes: nothing smaller than 12 px at 100%.
+fn apply_ui_scale(
+    mut contexts: EguiContexts,
+    settings: Res<settings::Settings>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    mut styled: Local<bool>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if (ctx.zoom_factor() - settings.ui_scale).abs() > f32::EPSILON {
-        ctx.set_zoom_factor(settings.ui_scale);
+    if !*styled {
+        widgets::apply_text_sizes(ctx);
+        *styled = true;
+    }
+    let Ok(window) = windows.single() else {
+        return Ok(());
+    };
+    let zoom = settings.zoom(window.width(), window.height());
+    if (ctx.zoom_factor() - zoom).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(zoom);
     }
     Ok(())
 }
@@ -210,20 +234,39 @@ fn start_from_launch(
     launch: Res<LaunchRequest>,
 ) {
     let l = &launch.0;
-    // Autoplay seats a "human" hand at both sides: it fills the orders screens itself.
-    let seats = match &l.autoplay {
-        Some(_) => [Seat::Human, Seat::Human],
-        None => l
-            .seats
-            .clone()
-            .unwrap_or([Seat::Human, Seat::Ai("ai_normal".into())]),
+    if let Some(save) = &l.resume {
+        resume_game(&mut commands, &assets, &mut next, save.clone());
+        return;
+    }
+    // Autoplay seats a "human" hand at both sides: it fills the orders screens
+    // itself, as a person would, and the record names the strategies it used.
+    let (seats, autoplayed_by) = match &l.autoplay {
+        Some(a) => ([Seat::Human, Seat::Human], Some(a.hands.clone())),
+        None => (
+            l.seats
+                .clone()
+                .unwrap_or([Seat::Human, Seat::Ai("ai_normal".into())]),
+            None,
+        ),
     };
     let setup = Setup {
         scenario: l.scenario.clone().unwrap_or_else(|| FLAGSHIP.into()),
         seats,
         seed: l.seed.unwrap_or(1),
         noise: l.noise,
-        turns: l.autoplay.as_ref().map(|a| a.turns),
+        turns: l.turns,
+        autoplayed_by,
+        quick: false,
+        continuation: None,
     };
     start_game(&mut commands, &assets, &mut next, setup);
+}
+
+/// A save named on the command line that the game refuses ends the program
+/// with its message and exit code 1; the file is left as it was.
+fn exit_if_refused(session: Option<Res<Session>>, mut exit: MessageWriter<AppExit>) {
+    if let Some(why) = session.as_ref().and_then(|s| s.refused.as_ref()) {
+        error!("{why}");
+        exit.write(AppExit::error());
+    }
 }

@@ -1,6 +1,9 @@
 //! Hot reload for modders: an edit to the running scenario's file reloads it into
-//! the match; an invalid edit shows its errors in a panel while the game goes on
-//! with the last good version.
+//! the match, and the game says so; an invalid edit shows the validator's own
+//! diagnostics (place, snippet, hint) in a panel while the game goes on with the
+//! last good version. During a game the window wakes every second even when
+//! another window (the modder's editor) has the focus, so an edit shows without
+//! any input to the game.
 
 use super::Screen;
 use super::session::Session;
@@ -16,10 +19,32 @@ use std::sync::Arc;
 pub struct ReloadErrors(pub Vec<String>);
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<ReloadErrors>().add_systems(
-        Update,
-        (apply_reloads, report_failures).run_if(in_state(Screen::Game)),
-    );
+    app.init_resource::<ReloadErrors>()
+        .add_systems(
+            Update,
+            (apply_reloads, report_failures).run_if(in_state(Screen::Game)),
+        )
+        .add_systems(OnEnter(Screen::Game), wake_for_reloads)
+        .add_systems(OnExit(Screen::Game), sleep_until_input);
+}
+
+/// How often a game screen wakes to notice a reloaded file.
+const RELOAD_WAKE: std::time::Duration = std::time::Duration::from_secs(1);
+
+fn wake_for_reloads(mut winit: ResMut<bevy::winit::WinitSettings>) {
+    use bevy::winit::UpdateMode;
+    // Autoplay runs continuously already; leave it be.
+    if winit.focused_mode == UpdateMode::Continuous {
+        return;
+    }
+    winit.focused_mode = UpdateMode::reactive(RELOAD_WAKE);
+    winit.unfocused_mode = UpdateMode::reactive_low_power(RELOAD_WAKE);
+}
+
+fn sleep_until_input(mut winit: ResMut<bevy::winit::WinitSettings>) {
+    if winit.focused_mode != bevy::winit::UpdateMode::Continuous {
+        *winit = bevy::winit::WinitSettings::desktop_app();
+    }
 }
 
 /// Whether a new version can replace the old one mid-game: everything a running
@@ -62,6 +87,7 @@ fn apply_reloads(
     session: Option<ResMut<Session>>,
     mut matches: Query<&mut MatchScenario>,
     mut errors: ResMut<ReloadErrors>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let Some(mut session) = session else { return };
     for event in events.read() {
@@ -86,8 +112,12 @@ fn apply_reloads(
             current.0 = new.clone();
         }
         session.scenario = Some(new.clone());
-        errors.0 = new.warnings.iter().map(|w| w.headline()).collect();
-        session.notice = Some(format!("{} reloaded.", new.source.name));
+        errors.0 = new.warnings.iter().map(|w| w.to_string()).collect();
+        session.notice = Some(format!(
+            "{} reloaded: the game goes on with the edited version.",
+            new.source.name
+        ));
+        redraw.write(bevy::window::RequestRedraw);
         info!("{} reloaded", new.source.name);
     }
 }
@@ -96,6 +126,7 @@ fn report_failures(
     mut failures: MessageReader<AssetLoadFailedEvent<LoadedScenario>>,
     session: Option<ResMut<Session>>,
     mut errors: ResMut<ReloadErrors>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let Some(mut session) = session else { return };
     for failure in failures.read() {
@@ -108,10 +139,11 @@ fn report_failures(
             Err(diagnostics) => diagnostics
                 .iter()
                 .filter(|d| d.is_error())
-                .map(|d| d.headline())
+                .map(|d| d.to_string())
                 .collect(),
             Ok(_) => vec![failure.error.to_string()],
         };
+        redraw.write(bevy::window::RequestRedraw);
         if session.scenario.is_none() {
             // Nothing good to keep: the game cannot start.
             session.notice = Some(format!(
@@ -135,7 +167,7 @@ pub fn error_panel(ui: &mut Ui, errors: &[String]) {
         .color(super::widgets::DEFECT),
     );
     egui::ScrollArea::vertical()
-        .max_height(110.0)
+        .max_height(220.0)
         .show(ui, |ui| {
             for e in errors {
                 ui.label(RichText::new(e).monospace());

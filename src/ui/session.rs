@@ -37,6 +37,15 @@ impl Seat {
         }
     }
 
+    /// The strategy that fills this seat's orders screens when the game plays
+    /// itself (autoplay): its own strategy, or tit-for-tat for a person's seat.
+    pub fn hand(&self) -> String {
+        match self {
+            Seat::Ai(spec) => spec.clone(),
+            Seat::Human => crate::strategy::Classic::TitForTat.id().into(),
+        }
+    }
+
     /// Who gives this seat its orders. A strategy file that cannot be read now
     /// (moved, or edited into an error since the game began) is an error, not a
     /// silent substitute.
@@ -46,6 +55,14 @@ impl Seat {
             Seat::Ai(s) => Spec::parse(s).map(|spec| spec.controller()),
         }
     }
+}
+
+/// Whether side `p` of `s` can play quick turns: a single decision.
+pub fn quick_eligible(s: &LoadedScenario, p: usize) -> bool {
+    s.scenario
+        .players
+        .get(p)
+        .is_some_and(|x| x.decisions.len() == 1)
 }
 
 /// How a game was set up.
@@ -59,6 +76,46 @@ pub struct Setup {
     /// Overrides the scenario's number of turns.
     #[serde(default)]
     pub turns: Option<u32>,
+    /// When the game played itself through the screens (autoplay): the strategy
+    /// that filled each seat's orders, recorded as the player in the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoplayed_by: Option<[String; 2]>,
+    /// Quick turns: one screen a turn — last turn's result above, this turn's
+    /// choice below, a pick confirms. For one-decision games against the AI.
+    #[serde(default)]
+    pub quick: bool,
+    /// An unknown end: after each turn the game goes on with this probability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<f64>,
+}
+
+impl Setup {
+    /// Who fills each seat's orders screens when this game plays itself.
+    pub fn hands(&self) -> [String; 2] {
+        let seats = match &self.autoplayed_by {
+            Some(by) => by.clone().map(Seat::Ai),
+            None => self.seats.clone(),
+        };
+        seats.map(|s| s.hand())
+    }
+
+    /// Whether this game plays in quick turns: asked for, one human, and one
+    /// decision for that side.
+    pub fn quick_for(&self, s: &LoadedScenario) -> Option<usize> {
+        let humans: Vec<usize> = (0..2).filter(|&p| self.seats[p] == Seat::Human).collect();
+        match humans[..] {
+            [p] if self.quick && quick_eligible(s, p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The players' names in the game record.
+    fn recorded_as(&self) -> [String; 2] {
+        match &self.autoplayed_by {
+            Some(by) => by.clone(),
+            None => self.seats.clone().map(|s| s.label()),
+        }
+    }
 }
 
 /// A saved game.
@@ -190,10 +247,11 @@ pub fn start_match(
                 seed: setup.seed,
                 turns: setup.turns,
                 noise: setup.noise,
+                continuation: setup.continuation,
                 controllers,
                 explain: true,
                 hold: true,
-                record_as: Some(setup.seats.clone().map(|s| s.label())),
+                record_as: Some(setup.recorded_as()),
             },
         )),
         Some(save) => {
@@ -287,8 +345,19 @@ pub fn keep_other_game(path: &Path, ours: &SaveFile) -> Result<(), String> {
     std::fs::rename(path, &previous).map_err(|e| format!("{}: {e}", previous.display()))
 }
 
-/// Saves the player made, newest first.
-pub fn list_saves() -> Vec<PathBuf> {
+/// A save as the Load page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveInfo {
+    pub path: PathBuf,
+    /// The name the player gave it (the file's stem).
+    pub name: String,
+    /// Scenario, turn and date, the sides, and when it was saved; or why the file
+    /// cannot be loaded.
+    pub details: String,
+}
+
+/// Saves the player made, newest first, each read to say what it holds.
+pub fn list_saves() -> Vec<SaveInfo> {
     let Ok(dir) = std::fs::read_dir(super::settings::saves_dir()) else {
         return Vec::new();
     };
@@ -306,7 +375,72 @@ pub fn list_saves() -> Vec<PathBuf> {
         })
         .collect();
     saves.sort_by_key(|s| std::cmp::Reverse(s.0));
-    saves.into_iter().map(|(_, p)| p).collect()
+    let now = std::time::SystemTime::now();
+    saves
+        .into_iter()
+        .map(|(modified, path)| {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let ago = now
+                .duration_since(modified)
+                .map(|d| ago(d.as_secs()))
+                .unwrap_or_else(|_| "just now".into());
+            let details = match read_save(&path) {
+                Ok(save) => {
+                    let r = &save.record;
+                    let at = r.history.last().map_or("not started".to_string(), |t| {
+                        format!("after turn {} of {} ({})", t.turn, r.turns, t.date)
+                    });
+                    let sides: Vec<String> = r
+                        .players
+                        .iter()
+                        .map(|(id, who)| format!("{id}: {who}"))
+                        .collect();
+                    let over = if r.outcome.is_some() {
+                        " · finished"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{} · {at}{over} · {} · saved {ago}",
+                        save.setup.scenario.trim_end_matches(".ron"),
+                        sides.join(", ")
+                    )
+                }
+                Err(e) => format!("cannot be loaded: {}", e.lines().next().unwrap_or("")),
+            };
+            SaveInfo {
+                path,
+                name,
+                details,
+            }
+        })
+        .collect()
+}
+
+/// "3 min ago", "2 days ago".
+fn ago(secs: u64) -> String {
+    match secs {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86400 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86400),
+    }
+}
+
+/// A save name as typed, made safe for a file name: letters, digits, spaces,
+/// `-` and `_` are kept (so "after turn 3" stays as typed), the rest dropped.
+pub fn save_name(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-'))
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(80)
+        .collect()
 }
 
 /// Where a named save goes.

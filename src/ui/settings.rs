@@ -1,5 +1,8 @@
 //! Player settings (UI scale) and where the game keeps its files: settings,
 //! saves and records live under `$COMMON_ENEMY_HOME`, else the XDG data folder.
+//!
+//! The UI scale comes in steps, chosen with buttons: a slider that rescales the
+//! UI while it is dragged moves its own rail under the cursor.
 
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,8 +12,9 @@ use std::path::PathBuf;
 #[derive(Resource, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    /// egui zoom: 1.0 is 100%.
-    pub ui_scale: f32,
+    /// UI scale in percent, one of [`SCALE_STEPS`]; `None` fits it to the window.
+    /// (Named `scale`: files from older versions held a free `ui_scale`, ignored now.)
+    pub scale: Option<u16>,
     /// Perception noise offered by default in new games, or None for the scenario's.
     pub default_noise: Option<f64>,
 }
@@ -18,10 +22,29 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            ui_scale: 1.0,
+            scale: None,
             default_noise: None,
         }
     }
+}
+
+/// The UI scales offered, in percent.
+pub const SCALE_STEPS: [u16; 5] = [100, 125, 150, 175, 200];
+
+/// The size the screens are laid out for at 100%, in points.
+const DESIGN_SIZE: (f32, f32) = (1280.0, 720.0);
+
+/// The largest step at which the window still holds the design size: 100% at
+/// 1280×720 and below, 150% at 1920×1080, 200% at 2560×1440.
+pub fn fitting_scale(width: f32, height: f32) -> u16 {
+    SCALE_STEPS
+        .into_iter()
+        .rev()
+        .find(|&s| {
+            let k = f32::from(s) / 100.0;
+            width / k >= DESIGN_SIZE.0 - 0.5 && height / k >= DESIGN_SIZE.1 - 0.5
+        })
+        .unwrap_or(100)
 }
 
 /// The folder for settings, saves and records.
@@ -61,11 +84,16 @@ impl Settings {
     }
 
     fn sanitized(mut self) -> Settings {
-        if !self.ui_scale.is_finite() {
-            self.ui_scale = 1.0;
-        }
-        self.ui_scale = self.ui_scale.clamp(0.5, 2.5);
+        // A hand-edited value snaps to the nearest step.
+        self.scale = self
+            .scale
+            .and_then(|v| SCALE_STEPS.into_iter().min_by_key(|s| s.abs_diff(v)));
         self
+    }
+
+    /// The egui zoom for a window of `width` × `height` logical pixels.
+    pub fn zoom(&self, width: f32, height: f32) -> f32 {
+        f32::from(self.scale.unwrap_or_else(|| fitting_scale(width, height))) / 100.0
     }
 
     pub fn save(&self) {
@@ -77,5 +105,36 @@ impl Settings {
         if let Err(e) = result {
             warn!("{}: cannot save settings: {e}", path.display());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_automatic_scale_fits_the_design_size() {
+        assert_eq!(fitting_scale(1024.0, 600.0), 100);
+        assert_eq!(fitting_scale(1280.0, 720.0), 100);
+        assert_eq!(fitting_scale(1600.0, 900.0), 125);
+        assert_eq!(fitting_scale(1920.0, 1080.0), 150);
+        assert_eq!(fitting_scale(1920.0, 1200.0), 150);
+        assert_eq!(fitting_scale(2560.0, 1440.0), 200);
+        assert_eq!(fitting_scale(3840.0, 2160.0), 200);
+    }
+
+    #[test]
+    fn a_hand_edited_scale_snaps_to_a_step() {
+        let s = |v| {
+            Settings {
+                scale: Some(v),
+                default_noise: None,
+            }
+            .sanitized()
+            .scale
+        };
+        assert_eq!(s(130), Some(125));
+        assert_eq!(s(9999), Some(200));
+        assert_eq!(s(0), Some(100));
     }
 }

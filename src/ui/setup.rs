@@ -30,6 +30,12 @@ pub struct Catalog {
     pub noise: Option<f64>,
     /// Every AI a side can have, read once when the screen opens.
     pub strategies: Vec<String>,
+    /// The game's length, when not the scenario's.
+    pub turns: Option<u32>,
+    /// Quick turns, for one-decision games against the AI.
+    pub quick: bool,
+    /// An unknown end: the chance, after each turn, that the game goes on.
+    pub continuation: Option<f64>,
 }
 
 /// A side's controller as the form edits it.
@@ -95,6 +101,9 @@ fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
         seed: 1,
         noise: settings.default_noise,
         strategies: strategy_choices(),
+        turns: None,
+        quick: true,
+        continuation: None,
     });
 }
 
@@ -129,6 +138,7 @@ fn setup_screen(
                     .clicked()
                 {
                     catalog.chosen = i;
+                    catalog.turns = None;
                 }
             }
             ui.add_space(12.0);
@@ -187,6 +197,41 @@ fn setup_screen(
                 }
             });
             ui.label(RichText::new("Noise is the chance that a move is reported wrongly to the other side.").small());
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Turns");
+                let mut turns = catalog.turns.unwrap_or(sc.turns);
+                let max = crate::scenario::limits::MAX_TURNS;
+                if ui.add(egui::DragValue::new(&mut turns).range(1..=max)).changed() {
+                    catalog.turns = (turns != sc.turns).then_some(turns);
+                }
+                if catalog.turns.is_some() && ui.button(format!("Back to {}", sc.turns)).clicked() {
+                    catalog.turns = None;
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                let mut unknown = catalog.continuation.is_some();
+                ui.checkbox(&mut unknown, "Unknown end");
+                if unknown {
+                    let mut percent = catalog.continuation.unwrap_or(0.95) * 100.0;
+                    ui.label("after each turn the game goes on with probability");
+                    ui.add(egui::DragValue::new(&mut percent).range(50.0..=99.9).speed(0.5).suffix("%"));
+                    catalog.continuation = Some(percent / 100.0);
+                    ui.label(format!(
+                        "(about {:.0} turns on average; at most {})",
+                        1.0 / (1.0 - percent / 100.0),
+                        catalog.turns.unwrap_or(sc.turns)
+                    ));
+                } else {
+                    catalog.continuation = None;
+                }
+            });
+            ui.label(RichText::new("With an unknown end nobody can plan a last-turn defection: the shadow of the future in repeated play.").small());
+            let humans: Vec<usize> = (0..2).filter(|&p| catalog.seats[p].human).collect();
+            if let [p] = humans[..]
+                && super::session::quick_eligible(&loaded, p)
+            {
+                ui.checkbox(&mut catalog.quick, "Quick turns: choose with one key; last turn's result shows above the choice");
+            }
             ui.add_space(14.0);
             start = widgets::primary(ui, "Start");
         });
@@ -207,7 +252,10 @@ fn setup_screen(
             seats,
             seed: catalog.seed,
             noise: catalog.noise,
-            turns: None,
+            turns: catalog.turns,
+            autoplayed_by: None,
+            quick: catalog.quick,
+            continuation: catalog.continuation,
         };
         start_game(&mut commands, &assets, &mut next, setup);
     }

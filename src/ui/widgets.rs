@@ -23,6 +23,34 @@ pub fn stance_color(s: Stance) -> Color32 {
     }
 }
 
+/// Text sizes at 100%: egui's own small text (9 px) is too small to read on a
+/// projector, so nothing is below 12.5 px.
+pub fn apply_text_sizes(ctx: &egui::Context) {
+    use egui::{FontFamily, FontId, TextStyle};
+    ctx.all_styles_mut(|style| {
+        for (text, size, family) in [
+            (TextStyle::Small, 12.5, FontFamily::Proportional),
+            (TextStyle::Body, 15.0, FontFamily::Proportional),
+            (TextStyle::Button, 15.0, FontFamily::Proportional),
+            (TextStyle::Monospace, 14.0, FontFamily::Monospace),
+            (TextStyle::Heading, 22.0, FontFamily::Proportional),
+        ] {
+            style.text_styles.insert(text, FontId::new(size, family));
+        }
+        style.spacing.item_spacing = egui::vec2(8.0, 5.0);
+        style.spacing.button_padding = egui::vec2(8.0, 4.0);
+    });
+}
+
+/// "the United States'" / "Russia's": a name in the possessive.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
 /// A root `Ui` covering the whole window, for panels to divide.
 pub fn root(ctx: &egui::Context) -> Ui {
     Ui::new(
@@ -50,13 +78,18 @@ pub fn heading(ui: &mut Ui, text: &str) {
 /// The big button of a screen; Enter presses it too.
 pub fn primary(ui: &mut Ui, text: &str) -> bool {
     let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    primary_button(ui, text, true) || enter
+}
+
+/// The big button alone, for screens that read Enter themselves.
+pub fn primary_button(ui: &mut Ui, text: &str, enabled: bool) -> bool {
     let button = egui::Button::new(
         RichText::new(format!("{text}  [Enter]"))
             .size(18.0)
             .strong(),
     )
     .min_size(egui::vec2(220.0, 36.0));
-    ui.add(button).clicked() || enter
+    ui.add_enabled(enabled, button).clicked()
 }
 
 /// Every metric as a labelled bar with its description as a tooltip; `values`
@@ -68,20 +101,47 @@ pub fn dashboard(
     before: &dyn Fn(&str) -> Option<f64>,
 ) {
     let sc = &s.scenario;
-    ui.label(RichText::new("Shared").strong());
-    for m in sc.metrics.iter().filter(|m| m.scope == Scope::Shared) {
-        metric_row(ui, &m.name, &m.id, m, now(&m.id), before(&m.id), None);
+    let shared: Vec<_> = sc
+        .metrics
+        .iter()
+        .filter(|m| m.scope == Scope::Shared)
+        .collect();
+    if !shared.is_empty() {
+        ui.label(RichText::new("Shared").strong());
     }
+    for m in shared {
+        metric_row(ui, &m.name, &m.id, m, now(&m.id), before(&m.id), None, None);
+    }
+    // Scores have no useful range to fill: their bars compare the two sides.
+    let score_id = &sc.endings.score;
+    let best_score = sc
+        .players
+        .iter()
+        .filter_map(|p| now(&format!("{}.{score_id}", p.id)))
+        .map(f64::abs)
+        .fold(0.0, f64::max);
     for (p, player) in sc.players.iter().enumerate() {
         ui.add_space(6.0);
         ui.label(RichText::new(&player.name).strong().color(side_color(p)));
         for m in sc.metrics.iter().filter(|m| m.scope == Scope::PerPlayer) {
             let key = format!("{}.{}", player.id, m.id);
-            metric_row(ui, &m.name, &key, m, now(&key), before(&key), Some(p));
+            let scale = (&m.id == score_id).then_some(best_score);
+            metric_row(
+                ui,
+                &m.name,
+                &key,
+                m,
+                now(&key),
+                before(&key),
+                Some(p),
+                scale,
+            );
         }
     }
 }
 
+/// One metric: its name (wrapping, never clipped), a bar and this turn's change.
+/// `compare_to` fills the bar against that value instead of the metric's range.
 fn metric_row(
     ui: &mut Ui,
     name: &str,
@@ -90,27 +150,40 @@ fn metric_row(
     v: Option<f64>,
     before: Option<f64>,
     side: Option<usize>,
+    compare_to: Option<f64>,
 ) {
     let Some(v) = v else { return };
-    let span = (m.max - m.min).max(f64::EPSILON);
-    let frac = ((v - m.min) / span).clamp(0.0, 1.0) as f32;
+    let frac = match compare_to {
+        Some(best) if best > 0.0 => (v.abs() / best).clamp(0.0, 1.0) as f32,
+        _ => {
+            let span = (m.max - m.min).max(f64::EPSILON);
+            ((v - m.min) / span).clamp(0.0, 1.0) as f32
+        }
+    };
     let delta = before.map(|b| v - b).filter(|d| d.abs() > 1e-9);
+    let width = ui.available_width();
+    let name_width = (width * 0.42).clamp(90.0, 220.0);
+    let delta_width = 48.0;
+    let bar_width = (width - name_width - delta_width - 16.0).max(50.0);
     let response = ui
         .horizontal(|ui| {
-            ui.add_sized([150.0, 18.0], egui::Label::new(name).truncate());
+            ui.allocate_ui(egui::vec2(name_width, 0.0), |ui| {
+                ui.set_min_width(name_width);
+                ui.add(egui::Label::new(name).wrap());
+            });
             let color = side
                 .map(side_color)
                 .unwrap_or(Color32::from_rgb(150, 150, 170));
             ui.add(
                 egui::ProgressBar::new(frac)
-                    .desired_width(110.0)
+                    .desired_width(bar_width)
                     .fill(color.gamma_multiply(0.7))
                     .text(format!("{v:.1}")),
             );
             if let Some(d) = delta {
                 let good = (d > 0.0) == m.higher_is_better;
                 let c = if good { COOPERATE } else { DEFECT };
-                ui.label(RichText::new(format!("{d:+.1}")).color(c).small());
+                ui.label(RichText::new(format!("{d:+.1}")).color(c));
             }
         })
         .response;

@@ -1,34 +1,26 @@
-//! The briefing: the date, the news with its quotations, and each side's
-//! private objectives (shown only to the side it belongs to).
+//! The briefing: the date and the news with its quotations, and, for a single
+//! human player, that side's private objectives. In hot-seat the private text is
+//! shown on each side's own orders screen instead, behind the hand-over.
 
 use super::*;
 
 pub(super) fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let sc = &snap.s.scenario;
     widgets::heading(ui, &format!("Briefing — {}", snap.s.date(snap.m.turn)));
-    if snap.m.turn == 1 {
-        for p in snap.session.humans() {
-            let player = &sc.players[p];
-            ui.label(
-                RichText::new(format!("You are {}", player.name))
-                    .size(17.0)
-                    .color(widgets::side_color(p)),
-            );
-            ui.label(&player.briefing);
-            for o in &player.objectives {
-                ui.label(format!("• {o}"));
-            }
-            ui.add_space(6.0);
-        }
+    if let [only] = snap.session.humans()[..]
+        && snap.m.turn == 1
+    {
+        private_briefing(ui, snap, only);
     }
     if snap.m.news.is_empty() {
-        ui.label("No news this month. The air war goes on.");
+        ui.label("No news this turn.");
     }
     for &e in &snap.m.news {
         let event = &sc.events[e as usize];
         ui.group(|ui| {
+            ui.set_width(ui.available_width());
             ui.label(RichText::new(&event.title).size(17.0).strong());
-            ui.label(&event.text);
+            ui.add(egui::Label::new(&event.text).wrap());
             if let Some(q) = &event.source {
                 widgets::quote(ui, q);
             }
@@ -46,4 +38,22 @@ pub(super) fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     }
     ui.add_space(10.0);
     widgets::primary(ui, "Give orders").then_some(Intent::ToOrders)
+}
+
+/// Side `p`'s own briefing and objectives: for that side's eyes only.
+pub(super) fn private_briefing(ui: &mut Ui, snap: &Snapshot, p: usize) {
+    let player = &snap.s.scenario.players[p];
+    ui.group(|ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            RichText::new(format!("You are {}", player.name))
+                .size(17.0)
+                .color(widgets::side_color(p)),
+        );
+        ui.add(egui::Label::new(&player.briefing).wrap());
+        for o in &player.objectives {
+            ui.add(egui::Label::new(format!("• {o}")).wrap());
+        }
+    });
+    ui.add_space(6.0);
 }

@@ -19,11 +19,19 @@ pub(super) fn apply(
     };
     let humans = session.humans();
     match intent {
+        Intent::Batch(intents) => {
+            for i in intents {
+                apply(i, session, m, orders, continues, exports, next, commands);
+            }
+        }
         Intent::ToOrders => {
             continues.write(ContinueMatch(entity));
-            session.view = match humans.first() {
-                Some(&p) => View::Orders(p),
-                None => View::Waiting,
+            session.view = match humans[..] {
+                // Hot-seat: the first side takes the seat too, behind a hand-over.
+                [first, _] => View::Handover(first),
+                [only] => View::Orders(only),
+                [] => View::Waiting,
+                _ => View::Waiting,
             };
         }
         Intent::Pick {
@@ -34,7 +42,6 @@ pub(super) fn apply(
             if let Some(slot) = session.drafts[side].get_mut(decision) {
                 *slot = option;
             }
-            session.focus = decision;
         }
         Intent::Answer {
             side,
@@ -56,6 +63,7 @@ pub(super) fn apply(
             });
             session.confirmed[p] = true;
             session.focus = 0;
+            session.notice = None;
             session.view = match humans.iter().find(|&&h| !session.confirmed[h]) {
                 Some(&h) => View::Handover(h),
                 None => View::Waiting,
@@ -69,7 +77,7 @@ pub(super) fn apply(
         Intent::ExportRecord => {
             exports.write(ExportRecord);
         }
-        Intent::ToggleDilemma => {}
+        Intent::ToggleDilemma | Intent::ToggleSidePanel => {}
         Intent::MainMenu => {
             commands.queue(crate::ui::menu::despawn_game);
             next.set(Screen::Menu);

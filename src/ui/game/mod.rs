@@ -78,7 +78,26 @@ pub enum Intent {
     ExportRecord,
     MainMenu,
     ToggleDilemma,
+    /// Show or hide the side panel of a narrow window.
+    ToggleSidePanel,
+    /// Several intents of one frame (keys pressed within a frame), in order.
+    Batch(Vec<Intent>),
 }
+
+impl Intent {
+    /// None, one intent, or a batch of them.
+    pub fn batch(mut intents: Vec<Intent>) -> Option<Intent> {
+        match intents.len() {
+            0 => None,
+            1 => intents.pop(),
+            _ => Some(Intent::Batch(intents)),
+        }
+    }
+}
+
+/// A draft's mark for a decision or event choice not chosen yet: a new game
+/// starts with nothing chosen rather than quietly cooperating.
+pub const UNCHOSEN: u8 = u8::MAX;
 
 /// Everything a screen may read.
 pub struct Snapshot<'a> {
@@ -87,12 +106,24 @@ pub struct Snapshot<'a> {
     pub sides: [&'a Side; 2],
     pub record: &'a GameRecord,
     pub session: &'a Session,
+    /// The game of the turn just played, once measured (for the reveal).
+    pub played: Option<&'a Result<crate::analysis::matrix::PlayedTurn, String>>,
+    /// The finished game played again with both sides cooperating (for the debrief).
+    pub counterfactual: Option<&'a Result<GameRecord, String>>,
 }
 
 impl Snapshot<'_> {
     /// A metric by record key (`isis_strength`, `us.score`) now.
     pub fn now(&self, key: &str) -> Option<f64> {
         metric_value(self.s, self.m, self.sides, key)
+    }
+
+    /// What each side's score gained in the last resolved turn.
+    pub fn last_gains(&self) -> Option<[f64; 2]> {
+        let initial = self.s.compiled.per_player[self.s.compiled.score_metric as usize].initial;
+        crate::report::debrief::gains(self.record, initial)
+            .last()
+            .copied()
     }
 
     /// The same metric before the last resolved turn.
@@ -126,21 +157,29 @@ fn sync_view(
     mut session: Option<ResMut<Session>>,
     matches: Query<(&Match, &MatchScenario)>,
     sides: Query<&Side>,
+    mut continues: MessageWriter<ContinueMatch>,
 ) {
     let Some(session) = session.as_deref_mut() else {
         return;
     };
-    let Some(Ok((m, scenario))) = session.match_entity.map(|e| matches.get(e)) else {
+    let Some(entity) = session.match_entity else {
+        return;
+    };
+    let Ok((m, scenario)) = matches.get(entity) else {
         return;
     };
     let view = session.view;
+    // Quick turns skip the briefing when there is no news, and the reveal and
+    // report: the orders screen shows last turn's result.
+    let quick = session.setup.quick_for(&scenario.0);
     match m.phase {
         Phase::Orders if !m.released && session.drafted_turn != m.turn => {
             session.drafted_turn = m.turn;
             session.view = View::Briefing;
             session.confirmed = [false; 2];
             session.focus = 0;
-            // Drafts start from last turn's orders, else each decision's first option.
+            // Drafts start from last turn's orders (the screen says so), else
+            // with nothing chosen; event choices always start unanswered.
             for p in 0..2 {
                 let side = m.players.get(p).and_then(|&e| sides.get(e).ok());
                 let n = scenario.0.compiled.decisions[p].len();
@@ -148,11 +187,22 @@ fn sync_view(
                     .and_then(|s| s.last_orders.as_ref())
                     .map(|o| o.choices.clone())
                     .filter(|c| c.len() == n)
-                    .unwrap_or_else(|| vec![0; n]);
+                    .unwrap_or_else(|| vec![UNCHOSEN; n]);
                 session.answers[p] = side
-                    .map(|s| s.offered.iter().map(|&e| (e, 0)).collect())
+                    .map(|s| s.offered.iter().map(|&e| (e, UNCHOSEN)).collect())
                     .unwrap_or_default();
             }
+            if let Some(p) = quick
+                && m.news.is_empty()
+            {
+                continues.write(ContinueMatch(entity));
+                session.view = View::Orders(p);
+            }
+        }
+        Phase::Report if quick.is_some() && m.outcome.is_none() && view == View::Waiting => {
+            continues.write(ContinueMatch(entity));
+            // Stays on Waiting until the next turn's orders are open.
+            session.view = View::Briefing;
         }
         Phase::Report
             if matches!(
@@ -176,6 +226,7 @@ fn keep_going(
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
     dilemma: Res<super::dilemma::DilemmaPanel>,
     exports: Res<files::Exports>,
+    counterfactual: Res<debrief::Counterfactual>,
 ) {
     let Some(session) = session else { return };
     let state = session
@@ -186,7 +237,8 @@ fn keep_going(
         || session.view == View::Waiting
         || state != *last
         || dilemma.busy()
-        || exports.busy();
+        || exports.busy()
+        || counterfactual.busy();
     *last = state;
     // A game that could not start has nothing to wait for.
     if busy && (session.notice.is_none() || state.is_some()) {
@@ -208,6 +260,7 @@ fn game_screen(
     mut next: ResMut<NextState<Screen>>,
     mut commands: Commands,
     mut dilemma: ResMut<super::dilemma::DilemmaPanel>,
+    counterfactual: Res<debrief::Counterfactual>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Some(mut session) = session else {
@@ -239,12 +292,17 @@ fn game_screen(
     let Ok([a, b]) = sides.get_many(m.players) else {
         return Ok(());
     };
+    let last_turn = recorder.0.history.last().map_or(0, |t| t.turn);
     let snap = Snapshot {
         s: &scenario.0,
         m,
         sides: [a, b],
         record: &recorder.0,
         session: &session,
+        played: session
+            .match_entity
+            .and_then(|e| dilemma.played(e, last_turn)),
+        counterfactual: session.match_entity.and_then(|e| counterfactual.of(e)),
     };
     let drawn = draw(&mut root, &snap, &errors);
     super::dilemma::draw(ctx, &mut dilemma, m, scenario, recorder);
@@ -274,7 +332,6 @@ pub fn draw(
     snap: &Snapshot,
     errors: &super::reload::ReloadErrors,
 ) -> Option<Intent> {
-    let s = snap.s;
     let top = egui::Panel::top("top")
         .show(root, |ui| top_bar(ui, snap))
         .inner;
@@ -283,21 +340,48 @@ pub fn draw(
         egui::Panel::bottom("reload-errors")
             .show(root, |ui| super::reload::error_panel(ui, &errors.0));
     }
-    egui::Panel::left("dashboard")
-        .exact_size(330.0)
-        .show(root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                widgets::heading(ui, "Situation");
-                widgets::dashboard(ui, s, &|k| snap.now(k), &|k| snap.before_last_turn(k));
+    let width = root.available_width();
+    let mut side = SidePanel::load(root.ctx(), width);
+    if let Some(Intent::ToggleSidePanel) = top {
+        side.shown = !side.shown;
+    }
+    if width >= WIDE {
+        // Three columns: the situation, the orders in the middle, map and charts.
+        egui::Panel::left("dashboard")
+            .exact_size((width * 0.22).clamp(250.0, 420.0))
+            .show(root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| situation(ui, snap));
             });
-        });
-    egui::Panel::right("map")
-        .exact_size(400.0)
-        .show(root, |ui| {
-            map::draw(ui, snap);
-            ui.separator();
-            charts::scores(ui, snap.s, snap.record, 170.0);
-        });
+        egui::Panel::right("map")
+            .exact_size((width * 0.3).clamp(300.0, 720.0))
+            .show(root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| map_and_charts(ui, snap));
+            });
+    } else if side.shown {
+        // One side panel, its contents on tabs, beside a central column kept wide
+        // enough to read the orders.
+        egui::Panel::left("side")
+            .exact_size(
+                (width * 0.36)
+                    .clamp(240.0, 380.0)
+                    .min(width - 320.0)
+                    .max(200.0),
+            )
+            .show(root, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for (tab, name) in [(0, "Situation"), (1, "Map"), (2, "Charts")] {
+                        ui.selectable_value(&mut side.tab, tab, name);
+                    }
+                });
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| match side.tab {
+                    0 => situation(ui, snap),
+                    1 => map::draw(ui, snap),
+                    _ => charts::scores(ui, snap.s, snap.record, ui.available_height() * 0.4),
+                });
+            });
+    }
+    side.store(root.ctx());
     egui::CentralPanel::default().show(root, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             intent = match snap.session.view {
@@ -314,20 +398,79 @@ pub fn draw(
             };
         });
     });
-    top.or(intent)
+    top.filter(|i| *i != Intent::ToggleSidePanel).or(intent)
+}
+
+/// Windows at least this wide (in points, after the UI scale) get three columns.
+const WIDE: f32 = 1100.0;
+/// Below this width the side panel starts hidden.
+const NARROW: f32 = 760.0;
+
+/// The side panel of a narrow window: shown or not, and which tab. UI state
+/// only, kept in egui's memory.
+#[derive(Clone, Copy)]
+struct SidePanel {
+    shown: bool,
+    tab: u8,
+}
+
+impl SidePanel {
+    fn id() -> egui::Id {
+        egui::Id::new("game-side-panel")
+    }
+
+    fn load(ctx: &egui::Context, width: f32) -> SidePanel {
+        ctx.data(|d| d.get_temp::<SidePanel>(Self::id()))
+            .unwrap_or(SidePanel {
+                shown: width >= NARROW,
+                tab: 0,
+            })
+    }
+
+    fn store(self, ctx: &egui::Context) {
+        ctx.data_mut(|d| d.insert_temp(Self::id(), self));
+    }
+}
+
+fn situation(ui: &mut Ui, snap: &Snapshot) {
+    widgets::heading(ui, "Situation");
+    widgets::dashboard(ui, snap.s, &|k| snap.now(k), &|k| snap.before_last_turn(k));
+}
+
+/// The map over the charts, both as wide as the column; the map takes at most
+/// about half the height so the charts stay in view.
+fn map_and_charts(ui: &mut Ui, snap: &Snapshot) {
+    let height = ui.available_height();
+    if snap.s.scenario.map.is_some() {
+        map::draw(ui, snap);
+        ui.separator();
+    }
+    let chart = ((height - ui.min_rect().height()) * 0.42).max(130.0);
+    charts::scores(ui, snap.s, snap.record, chart);
 }
 
 fn top_bar(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let mut intent = None;
     let s = &snap.s.scenario;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
+        if ui.available_width() < WIDE
+            && ui
+                .button("☰")
+                .on_hover_text("Show or hide the situation, map and charts")
+                .clicked()
+        {
+            intent = Some(Intent::ToggleSidePanel);
+        }
         ui.label(RichText::new(&s.title).strong().size(17.0));
         ui.separator();
+        let of = match snap.m.continuation {
+            Some(_) => " (the end is unknown)".to_string(),
+            None => format!(" of {}", snap.m.turns),
+        };
         ui.label(
             RichText::new(format!(
-                "Turn {} of {} · {}",
+                "Turn {}{of} · {}",
                 snap.m.turn,
-                snap.m.turns,
                 snap.s.date(snap.m.turn)
             ))
             .size(16.0),
@@ -354,5 +497,9 @@ fn top_bar(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         }
         ui.label(RichText::new("Esc: menu").weak());
     });
+    // Saved, reloaded, refused: the last message for the player, on every screen.
+    if let Some(n) = &snap.session.notice {
+        ui.add(egui::Label::new(RichText::new(n).color(widgets::QUOTE)).wrap());
+    }
     intent
 }

@@ -1,24 +1,27 @@
-//! The orders screen (one choice per decision, each option with its tendency
-//! and quotation) and the hot-seat hand-over between two humans.
+//! The orders screen — the event choices that need an answer first, then one
+//! choice per decision, every option with its stance, what it tends to do and its
+//! quotation, always shown so a click never moves the layout — and the hot-seat
+//! hand-over between two humans.
 
 use super::*;
+use crate::scenario::LoadedScenario;
 
-/// What an option tends to do, in words: "ISIS strength −1, your standing +1".
+/// What an option tends to do, in words: "ISIS strength −1, Trust shrinks by 5%".
 pub fn tendency(snap: &Snapshot, effects: &[Effect]) -> String {
     let name = |metric: &str| {
         let (who, id) = match metric.split_once('.') {
-            Some(("self", id)) => ("your ", id),
-            Some(("other", id)) => ("their ", id),
+            Some(("self", id)) => (Some("your".to_string()), id),
+            Some(("other", id)) => (Some("their".to_string()), id),
             Some((p, id)) => (
                 snap.s
                     .scenario
                     .players
                     .iter()
                     .find(|x| x.id == p)
-                    .map_or("", |x| x.name.as_str()),
+                    .map(|x| widgets::possessive(&x.name)),
                 id,
             ),
-            None => ("", metric),
+            None => (None, metric),
         };
         let n = snap
             .s
@@ -27,33 +30,141 @@ pub fn tendency(snap: &Snapshot, effects: &[Effect]) -> String {
             .iter()
             .find(|m| m.id == id)
             .map_or(id, |m| m.name.as_str());
-        if who.is_empty() || who.ends_with(' ') {
-            format!("{who}{n}")
-        } else {
-            format!("{who} {n}")
+        match who {
+            Some(who) => format!("{who} {n}"),
+            None => n.to_string(),
         }
     };
+    let signed = |v: f64| {
+        if v < 0.0 {
+            format!("−{}", -v)
+        } else {
+            format!("+{v}")
+        }
+    };
+    let percent = |f: f64| format!("{}%", (f.abs() * 1000.0).round() / 10.0);
+    let grows = |f: f64| if f < 0.0 { "shrinks" } else { "grows" };
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Add { metric, value } => Some(format!("{} {value:+}", name(metric))),
-            Effect::Scale { metric, factor } => Some(format!("{} ×{factor}", name(metric))),
-            Effect::Set { metric, value } => Some(format!("{} = {value}", name(metric))),
+            Effect::Add { metric, value } => Some(format!("{} {}", name(metric), signed(*value))),
+            Effect::Scale { metric, factor } => Some(format!(
+                "{} {} by {}",
+                name(metric),
+                grows(factor - 1.0),
+                percent(factor - 1.0)
+            )),
+            Effect::Set { metric, value } => Some(format!("{} becomes {value}", name(metric))),
             Effect::AddPer {
                 metric,
                 per,
                 factor,
-            } => Some(format!("{} {factor:+}×{}", name(metric), name(per))),
+            } if metric == per => Some(format!(
+                "{} {} by {}",
+                name(metric),
+                grows(*factor),
+                percent(*factor)
+            )),
+            Effect::AddPer {
+                metric,
+                per,
+                factor,
+            } => Some(format!(
+                "{} {} for each point of {}",
+                name(metric),
+                signed(*factor),
+                name(per)
+            )),
             Effect::Fire(_) | Effect::Misperceive { .. } => None,
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// Why orders count as cooperating or defecting in the dilemma view: the
+/// weight of the decisions chosen cooperatively against the whole.
+pub fn stance_reason(s: &LoadedScenario, p: usize, choices: &[u8]) -> String {
+    let decisions = &s.scenario.players[p].decisions;
+    let total: f64 = decisions.iter().map(|d| d.weight).sum();
+    let cooperative: Vec<&crate::scenario::schema::Decision> = decisions
+        .iter()
+        .zip(choices)
+        .filter(|&(d, &o)| d.options.get(o as usize).map(|x| x.stance) == Some(Stance::Cooperate))
+        .map(|(d, _)| d)
+        .collect();
+    let coop: f64 = cooperative.iter().map(|d| d.weight).sum();
+    let stance = crate::sim::rules::stance_of(&s.compiled.decisions[p], choices);
+    if decisions.len() == 1 {
+        return format!(
+            "The choice is {} in the dilemma view.",
+            if stance == Stance::Cooperate {
+                "cooperative"
+            } else {
+                "a defection"
+            }
+        );
+    }
+    let named: Vec<String> = cooperative
+        .iter()
+        .map(|d| format!("{} ({})", d.name, d.weight))
+        .collect();
+    format!(
+        "{}: the decisions chosen cooperatively{} carry {} of {} points of weight, and half \
+         or more counts as cooperating.",
+        if stance == Stance::Cooperate {
+            "Counts as cooperating"
+        } else {
+            "Counts as defecting"
+        },
+        if named.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", named.join(", "))
+        },
+        coop,
+        total
+    )
+}
+
+/// One line of the orders screen: an event choice to answer, or a decision.
+#[derive(Clone, Copy, PartialEq)]
+enum Item {
+    /// Index into the side's pending answers.
+    Event(usize),
+    Decision(usize),
+}
+
+fn items(snap: &Snapshot, p: usize) -> Vec<Item> {
+    let events = snap.session.answers[p]
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, _))| snap.s.scenario.events[*e as usize].choice.is_some())
+        .map(|(i, _)| Item::Event(i));
+    let decisions = (0..snap.s.scenario.players[p].decisions.len()).map(Item::Decision);
+    events.chain(decisions).collect()
+}
+
+/// The intent of picking option `o` on `item`.
+fn pick(snap: &Snapshot, p: usize, item: Item, o: u8) -> Intent {
+    match item {
+        Item::Event(i) => Intent::Answer {
+            side: p,
+            event: snap.session.answers[p][i].0,
+            option: o,
+        },
+        Item::Decision(d) => Intent::Pick {
+            side: p,
+            decision: d,
+            option: o,
+        },
+    }
+}
+
 pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
     let player = &snap.s.scenario.players[p];
     let draft = &snap.session.drafts[p];
-    let mut intent = None;
+    let items = items(snap, p);
+    let mut intents = Vec::new();
     ui.label(
         RichText::new(format!(
             "{} — your orders for {}",
@@ -64,168 +175,276 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
         .strong()
         .color(widgets::side_color(p)),
     );
-    ui.label(RichText::new("One choice per line. Up/Down move between decisions, number keys pick, Enter confirms. Nothing is sent until you confirm.").weak());
-    let focus = snap
-        .session
-        .focus
-        .min(player.decisions.len().saturating_sub(1));
-    let (up, down, number) = ui.input(|i| {
-        let digit = [
-            egui::Key::Num1,
-            egui::Key::Num2,
-            egui::Key::Num3,
-            egui::Key::Num4,
-            egui::Key::Num5,
-            egui::Key::Num6,
-            egui::Key::Num7,
-            egui::Key::Num8,
-            egui::Key::Num9,
-        ]
-        .iter()
-        .position(|k| i.key_pressed(*k));
-        (
-            i.key_pressed(egui::Key::ArrowUp),
-            i.key_pressed(egui::Key::ArrowDown),
-            digit,
+    let quick = snap.session.setup.quick_for(snap.s) == Some(p);
+    if quick {
+        last_turn_result(ui, snap, p);
+    }
+    if snap.m.turn == 1 && snap.session.humans().len() == 2 {
+        // Hot-seat: the private briefing is shown only here, behind the hand-over.
+        super::briefing::private_briefing(ui, snap, p);
+    }
+    ui.label(
+        RichText::new(
+            "Up/Down move between lines, number keys pick, Enter confirms. \
+             Nothing is sent until you confirm.",
         )
+        .weak(),
+    );
+    if snap.m.turn > 1 {
+        ui.label(RichText::new("Your orders start as last turn's; change what you like.").weak());
+    }
+    let focus = snap.session.focus.min(items.len().saturating_sub(1));
+    // Every key of the frame, in order: two keys pressed within one frame both count.
+    let keys: Vec<egui::Key> = ui.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Key {
+                    key, pressed: true, ..
+                } => Some(*key),
+                _ => None,
+            })
+            .collect()
     });
-    if up && focus > 0 {
-        intent = Some(Intent::Focus(focus - 1));
+    let mut f = focus;
+    let mut confirm = false;
+    for key in keys {
+        match key {
+            egui::Key::ArrowUp if f > 0 => {
+                f -= 1;
+                intents.push(Intent::Focus(f));
+            }
+            egui::Key::ArrowDown if f + 1 < items.len() => {
+                f += 1;
+                intents.push(Intent::Focus(f));
+            }
+            egui::Key::Enter => confirm = true,
+            k => {
+                let digit = k.name().parse::<usize>().ok().filter(|&n| n >= 1);
+                if let (Some(n), Some(&item)) = (digit, items.get(f)) {
+                    let count = match item {
+                        Item::Event(i) => snap.s.scenario.events
+                            [snap.session.answers[p][i].0 as usize]
+                            .choice
+                            .as_ref()
+                            .map_or(0, |c| c.decision.options.len()),
+                        Item::Decision(d) => player.decisions[d].options.len(),
+                    };
+                    if n <= count {
+                        intents.push(pick(snap, p, item, (n - 1) as u8));
+                        if quick {
+                            intents.push(Intent::Confirm(p));
+                        }
+                    }
+                }
+            }
+        }
     }
-    if down && focus + 1 < player.decisions.len() {
-        intent = Some(Intent::Focus(focus + 1));
-    }
-    if let Some(n) = number
-        && n < player.decisions[focus].options.len()
-    {
-        intent = Some(Intent::Pick {
-            side: p,
-            decision: focus,
-            option: n as u8,
-        });
-    }
-    for (d, decision) in player.decisions.iter().enumerate() {
-        let frame = egui::Frame::group(ui.style()).stroke(if d == focus {
+    let scroll_to = ui.ctx().data_mut(|d| {
+        // A new screen starts where it is (at its top); only a move scrolls.
+        let id = egui::Id::new(("orders-focus", p, snap.m.turn));
+        let last = d.get_temp_mut_or_insert_with(id, || focus);
+        let moved = *last != focus;
+        *last = focus;
+        moved
+    });
+    for (n, &item) in items.iter().enumerate() {
+        let (title, description, options, chosen) = match item {
+            Item::Event(i) => {
+                let (event, answer) = snap.session.answers[p][i];
+                let e = &snap.s.scenario.events[event as usize];
+                let Some(choice) = &e.choice else { continue };
+                (
+                    format!("{}: {}", e.title, choice.decision.name),
+                    choice.decision.description.as_str(),
+                    &choice.decision.options,
+                    Some(answer).filter(|&a| a != UNCHOSEN),
+                )
+            }
+            Item::Decision(d) => {
+                let decision = &player.decisions[d];
+                (
+                    decision.name.clone(),
+                    decision.description.as_str(),
+                    &decision.options,
+                    draft
+                        .get(d)
+                        .copied()
+                        .filter(|&o| (o as usize) < decision.options.len()),
+                )
+            }
+        };
+        let frame = egui::Frame::group(ui.style()).stroke(if n == focus {
             egui::Stroke::new(2.0, widgets::side_color(p))
         } else {
             ui.style().visuals.widgets.noninteractive.bg_stroke
         });
-        frame.show(ui, |ui| {
+        let response = frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
                 ui.label(
-                    RichText::new(format!("{}. {}", d + 1, decision.name))
+                    RichText::new(format!("{}. {title}", n + 1))
                         .strong()
                         .size(16.0),
                 );
-                if !decision.description.is_empty() {
-                    ui.label(RichText::new(&decision.description).weak());
+                if matches!(item, Item::Event(_)) {
+                    ui.label(RichText::new("news: answer this turn").color(widgets::QUOTE));
                 }
             });
-            for (o, option) in decision.options.iter().enumerate() {
-                let chosen = draft.get(d) == Some(&(o as u8));
-                let text = RichText::new(format!("[{}] {}", o + 1, option.name)).size(15.0);
-                let response = ui.horizontal(|ui| {
-                    let r = ui.selectable_label(chosen, text);
+            if !description.is_empty() {
+                ui.add(egui::Label::new(RichText::new(description).weak()).wrap());
+            }
+            if chosen.is_none() {
+                ui.label(RichText::new("Not chosen yet").color(widgets::DEFECT));
+            }
+            for (o, option) in options.iter().enumerate() {
+                let is_chosen = chosen == Some(o as u8);
+                ui.horizontal_wrapped(|ui| {
+                    let text = RichText::new(format!("[{}] {}", o + 1, option.name)).size(15.0);
+                    if ui.selectable_label(is_chosen, text).clicked() {
+                        intents.push(Intent::Focus(n));
+                        intents.push(pick(snap, p, item, o as u8));
+                        if quick {
+                            intents.push(Intent::Confirm(p));
+                        }
+                    }
                     let tag = match option.stance {
                         Stance::Cooperate => "cooperative",
                         Stance::Defect => "defecting",
                     };
-                    ui.label(
-                        RichText::new(tag)
-                            .small()
-                            .color(widgets::stance_color(option.stance)),
-                    );
-                    r
+                    ui.label(RichText::new(tag).color(widgets::stance_color(option.stance)));
                 });
-                if response.inner.clicked() {
-                    intent = Some(Intent::Pick {
-                        side: p,
-                        decision: d,
-                        option: o as u8,
-                    });
-                }
-                if chosen {
+                ui.indent(("option", n, o), |ui| {
                     if !option.description.is_empty() {
-                        ui.label(RichText::new(&option.description).small());
+                        ui.add(egui::Label::new(RichText::new(&option.description).small()).wrap());
                     }
                     let t = tendency(snap, &option.effects);
                     if !t.is_empty() {
-                        ui.label(RichText::new(format!("Tends to: {t}")).small());
+                        ui.add(
+                            egui::Label::new(RichText::new(format!("Tends to: {t}")).small())
+                                .wrap(),
+                        );
                     }
                     if let Some(q) = &option.source {
                         widgets::quote(ui, q);
                     }
-                }
+                });
             }
         });
-    }
-    for &(event, answer) in &snap.session.answers[p] {
-        let Some(choice) = &snap.s.scenario.events[event as usize].choice else {
-            continue;
-        };
-        ui.group(|ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{}: {}",
-                    snap.s.scenario.events[event as usize].title, choice.decision.name
-                ))
-                .strong(),
-            );
-            for (o, option) in choice.decision.options.iter().enumerate() {
-                if ui
-                    .selectable_label(answer == o as u8, &option.name)
-                    .clicked()
-                {
-                    intent = Some(Intent::Answer {
-                        side: p,
-                        event,
-                        option: o as u8,
-                    });
-                }
-                if answer == o as u8
-                    && let Some(q) = &option.source
-                {
-                    widgets::quote(ui, q);
-                }
-            }
-        });
+        if n == focus && scroll_to {
+            response.response.scroll_to_me(Some(egui::Align::Center));
+        }
     }
     ui.add_space(8.0);
-    let stance = crate::sim::rules::stance_of(&snap.s.compiled.decisions[p], draft);
-    ui.label(
-        RichText::new(format!(
-            "In the dilemma view these orders {}.",
-            if stance == Stance::Cooperate {
-                "cooperate"
-            } else {
-                "defect"
-            }
-        ))
-        .color(widgets::stance_color(stance)),
-    );
-    if widgets::primary(ui, "Confirm orders") {
-        intent = Some(Intent::Confirm(p));
-    }
-    intent
-}
-
-pub(super) fn handover(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
-    let sc = &snap.s.scenario;
-    let other = &sc.players[1 - p].name;
-    ui.vertical_centered(|ui| {
-        ui.add_space(80.0);
-        widgets::heading(ui, &format!("{other}'s orders are sealed."));
+    let unanswered = snap.session.answers[p]
+        .iter()
+        .filter(|&&(_, a)| a == UNCHOSEN)
+        .count();
+    let unchosen = player
+        .decisions
+        .iter()
+        .zip(draft)
+        .filter(|&(d, &o)| o as usize >= d.options.len())
+        .count()
+        + player.decisions.len().saturating_sub(draft.len())
+        + unanswered;
+    if unchosen > 0 {
         ui.label(
             RichText::new(format!(
-                "Pass the seat to {}. Don't look at the other side's screen.",
+                "Choose an option for every decision ({unchosen} left) to confirm."
+            ))
+            .color(widgets::DEFECT),
+        );
+        confirm = false;
+    } else {
+        let stance = crate::sim::rules::stance_of(&snap.s.compiled.decisions[p], draft);
+        ui.label(
+            RichText::new(stance_reason(snap.s, p, draft)).color(widgets::stance_color(stance)),
+        );
+    }
+    if widgets::primary_button(ui, "Confirm orders", unchosen == 0) || confirm {
+        intents.push(Intent::Confirm(p));
+    }
+    Intent::batch(intents)
+}
+
+/// Quick turns: what last turn's choices gave, above this turn's choice.
+fn last_turn_result(ui: &mut Ui, snap: &Snapshot, p: usize) {
+    let Some(t) = snap.record.history.last() else {
+        ui.label(RichText::new("Quick turns: pick an option to play it at once.").weak());
+        return;
+    };
+    let sc = &snap.s.scenario;
+    let gains = snap.last_gains().unwrap_or_default();
+    ui.group(|ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(format!("Last turn ({})", t.date)).strong());
+        for (q, player) in sc.players.iter().enumerate() {
+            let moves: Vec<String> = player
+                .decisions
+                .iter()
+                .filter_map(|d| {
+                    let id = t.orders[q].get(&d.id)?;
+                    Some(d.options.iter().find(|o| &o.id == id)?.name.clone())
+                })
+                .collect();
+            ui.label(
+                RichText::new(format!(
+                    "{}{}: {} — {:+.1} (score {:.1})",
+                    player.name,
+                    if q == p { " (you)" } else { "" },
+                    moves.join(", "),
+                    gains[q],
+                    t.scores[q]
+                ))
+                .color(widgets::side_color(q)),
+            );
+        }
+        if let Some(Ok(g)) = snap.played {
+            super::super::dilemma::played_view(ui, snap.s, g);
+        }
+    });
+}
+
+/// Hot-seat: the screen between two humans' orders. Enter takes the seat only
+/// after a moment, so a double press on the last screen cannot skip it.
+pub(super) fn handover(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent> {
+    let sc = &snap.s.scenario;
+    let now = ui.input(|i| i.time);
+    let shown_since = ui.ctx().data_mut(|d| {
+        *d.get_temp_mut_or_insert_with(egui::Id::new(("handover", p, snap.m.turn)), || now)
+    });
+    let settled = now - shown_since > 0.8;
+    if !settled {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(850));
+    }
+    ui.vertical_centered(|ui| {
+        ui.add_space(80.0);
+        let sealed = snap.session.confirmed[1 - p];
+        widgets::heading(
+            ui,
+            &if sealed {
+                format!(
+                    "{} orders are sealed.",
+                    widgets::possessive(&sc.players[1 - p].name)
+                )
+            } else {
+                "Orders are given in secret.".to_string()
+            },
+        );
+        ui.label(
+            RichText::new(format!(
+                "Pass the seat to {}. The other side looks away.",
                 sc.players[p].name
             ))
             .size(17.0),
         );
         ui.add_space(20.0);
-        widgets::primary(ui, &format!("I am {} — show my orders", sc.players[p].name))
-            .then_some(Intent::TakeSeat(p))
+        let text = format!("I am {} — show my orders", sc.players[p].name);
+        let clicked = widgets::primary_button(ui, &text, true);
+        let enter = settled && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        (clicked || enter).then_some(Intent::TakeSeat(p))
     })
     .inner
 }

@@ -6,6 +6,17 @@ pub(super) fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let sc = &snap.s.scenario;
     let t = snap.record.history.last()?;
     widgets::heading(ui, &format!("Report — {}", t.date));
+    let gains = snap.last_gains().unwrap_or_default();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("This turn:").strong());
+        for (p, player) in sc.players.iter().enumerate() {
+            ui.label(
+                RichText::new(format!("{} {:+.1}", player.name, gains[p]))
+                    .color(widgets::side_color(p))
+                    .strong(),
+            );
+        }
+    });
     for id in &t.events {
         if let Some(e) = sc.events.iter().find(|e| &e.id == id) {
             ui.group(|ui| {
@@ -20,7 +31,12 @@ pub(super) fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     ui.label(RichText::new("What changed, and why").size(17.0).strong());
     debrief::explained_changes(ui, snap.s, t);
     ui.separator();
-    charts::metrics(ui, snap.s, snap.record, 180.0);
+    charts::metrics(
+        ui,
+        snap.s,
+        snap.record,
+        (ui.available_width() * 0.3).clamp(150.0, 300.0),
+    );
     ui.add_space(10.0);
     let last = snap.m.outcome.is_some();
     widgets::primary(ui, if last { "See the debrief" } else { "Next turn" })
