@@ -13,10 +13,10 @@ pub struct Args {
     #[arg(long)]
     scenario: Option<PathBuf>,
     /// Resume the autosave (the game the menu's Continue resumes).
-    #[arg(long = "continue", conflicts_with_all = ["scenario", "players", "seed", "noise", "turns", "load"])]
+    #[arg(long = "continue", conflicts_with_all = ["scenario", "players", "seed", "noise", "turns", "quick", "load"])]
     resume_autosave: bool,
     /// Resume a named save (as listed in the menu's Load page), or a save file's path.
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["scenario", "players", "seed", "noise", "turns"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["scenario", "players", "seed", "noise", "turns", "quick"])]
     load: Option<String>,
     /// `ID=human` or `ID=STRATEGY` (e.g. `russia=ai_hard`), once per side.
     #[arg(long = "player", value_name = "ID=human|STRATEGY")]
@@ -33,6 +33,10 @@ pub struct Args {
     /// (tit-for-tat at a human one), then exit; at the game's end, the debrief too.
     #[arg(long, requires = "screenshots", value_parser = crate::scenario::limits::arg::turns())]
     autoplay: Option<u32>,
+    /// Quick turns (one-decision scenarios against the AI): one screen a turn,
+    /// a pick plays it.
+    #[arg(long, conflicts_with = "autoplay")]
+    quick: bool,
     /// The window's size in pixels, `WIDTHxHEIGHT` (default 1280x720).
     #[arg(long, value_name = "WxH", value_parser = window_size)]
     window: Option<(u32, u32)>,
@@ -167,6 +171,7 @@ fn launch(a: Args) -> Result<Launch, String> {
         autoplay,
         resume: None,
         window: a.window,
+        quick: a.quick,
     })
 }
 

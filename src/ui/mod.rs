@@ -47,6 +47,8 @@ pub struct Launch {
     pub resume: Option<session::SaveFile>,
     /// The window's size in pixels.
     pub window: Option<(u32, u32)>,
+    /// Quick turns, where the scenario and seats allow them.
+    pub quick: bool,
 }
 
 /// Runs the game window until the player quits.
@@ -256,7 +258,7 @@ fn start_from_launch(
         noise: l.noise,
         turns: l.turns,
         autoplayed_by,
-        quick: false,
+        quick: l.quick,
         continuation: None,
     };
     start_game(&mut commands, &assets, &mut next, setup);

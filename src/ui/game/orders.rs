@@ -448,3 +448,126 @@ pub(super) fn handover(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<Intent>
     })
     .inner
 }
+
+#[cfg(test)]
+mod tests {
+    //! The orders screen run in a bare egui context over a real match: every key
+    //! of a frame counts, a quick turn plays on one key, nothing unchosen is sent,
+    //! and the hand-over ignores an Enter pressed as it appears.
+    use super::*;
+    use crate::sim::record::GameRecord;
+    use crate::ui::session::{Seat, Setup};
+    use std::sync::Arc;
+
+    fn key(key: egui::Key) -> egui::Event {
+        egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: egui::Modifiers::default(),
+        }
+    }
+
+    /// Runs `screen` for one frame with `keys` pressed, on a fresh match of
+    /// `scenario` with side 0 human, its draft all `draft` (or nothing chosen).
+    fn frame(
+        scenario: &str,
+        quick: bool,
+        draft: Option<u8>,
+        keys: &[egui::Key],
+        screen: fn(&mut Ui, &Snapshot, usize) -> Option<Intent>,
+    ) -> Option<Intent> {
+        let s = Arc::new(
+            crate::scenario::load(std::path::Path::new(&format!("scenarios/{scenario}.ron")))
+                .unwrap(),
+        );
+        let mut world = crate::sim::scratch_world();
+        let m = crate::sim::spawn_match(
+            &mut world,
+            crate::sim::MatchSetup::external(s.clone(), 1),
+        );
+        let state = world.get::<Match>(m).unwrap().clone();
+        let sides = state.players.map(|e| world.get::<Side>(e).unwrap().clone());
+        let record = GameRecord::new(&s, 1, state.turns, state.noise, ["human".into(), "x".into()]);
+        let setup = Setup {
+            scenario: format!("{scenario}.ron"),
+            seats: [Seat::Human, Seat::Ai("tit_for_tat".into())],
+            seed: 1,
+            noise: None,
+            turns: None,
+            autoplayed_by: None,
+            quick,
+            continuation: None,
+        };
+        let mut session = Session::new(setup, Handle::default());
+        let n = s.scenario.players[0].decisions.len();
+        session.drafts[0] = vec![draft.unwrap_or(UNCHOSEN); n];
+        session.view = View::Orders(0);
+        let snap = Snapshot {
+            s: &s,
+            m: &state,
+            sides: [&sides[0], &sides[1]],
+            record: &record,
+            session: &session,
+            played: None,
+            counterfactual: None,
+        };
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            events: keys.iter().map(|&k| key(k)).collect(),
+            ..Default::default()
+        };
+        let mut out = None;
+        let mut output = ctx.run_ui(input, |ui| out = screen(ui, &snap, 0));
+        // No renderer takes the font texture here.
+        output.textures_delta.clear();
+        out
+    }
+
+    #[test]
+    fn every_key_of_a_frame_counts_in_order() {
+        use egui::Key::*;
+        let got = frame("syria_2015", false, None, &[Num2, ArrowDown, Num1], orders_screen);
+        let pick = |decision, option| Intent::Pick {
+            side: 0,
+            decision,
+            option,
+        };
+        assert_eq!(
+            got,
+            Some(Intent::Batch(vec![pick(0, 1), Intent::Focus(1), pick(1, 0)]))
+        );
+    }
+
+    #[test]
+    fn nothing_unchosen_is_confirmed_and_a_full_draft_is() {
+        use egui::Key::*;
+        assert_eq!(frame("syria_2015", false, None, &[Enter], orders_screen), None);
+        assert_eq!(
+            frame("syria_2015", false, Some(0), &[Enter], orders_screen),
+            Some(Intent::Confirm(0))
+        );
+    }
+
+    #[test]
+    fn a_quick_turn_plays_on_one_key() {
+        let got = frame("prisoners_dilemma", true, None, &[egui::Key::Num2], orders_screen);
+        let pick = Intent::Pick {
+            side: 0,
+            decision: 0,
+            option: 1,
+        };
+        assert_eq!(got, Some(Intent::Batch(vec![pick.clone(), Intent::Confirm(0)])));
+        // Without quick turns the same key only picks.
+        assert_eq!(
+            frame("prisoners_dilemma", false, None, &[egui::Key::Num2], orders_screen),
+            Some(pick)
+        );
+    }
+
+    #[test]
+    fn the_hand_over_ignores_an_enter_pressed_as_it_appears() {
+        assert_eq!(frame("syria_2015", false, None, &[egui::Key::Enter], handover), None);
+    }
+}
