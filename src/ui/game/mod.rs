@@ -192,8 +192,10 @@ fn sync_view(
                     .map(|s| s.offered.iter().map(|&e| (e, UNCHOSEN)).collect())
                     .unwrap_or_default();
             }
+            // The first briefing holds the player's objectives: always shown.
             if let Some(p) = quick
                 && m.news.is_empty()
+                && m.turn > 1
             {
                 continues.write(ContinueMatch(entity));
                 session.view = View::Orders(p);

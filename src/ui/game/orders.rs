@@ -184,13 +184,15 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
         super::briefing::private_briefing(ui, snap, p);
     }
     ui.label(
-        RichText::new(
+        RichText::new(if quick {
+            "Quick turns: a number key or a click plays that option at once."
+        } else {
             "Up/Down move between lines, number keys pick, Enter confirms. \
-             Nothing is sent until you confirm.",
-        )
+             Nothing is sent until you confirm."
+        })
         .weak(),
     );
-    if snap.m.turn > 1 {
+    if snap.m.turn > 1 && !quick {
         ui.label(RichText::new("Your orders start as last turn's; change what you like.").weak());
     }
     let focus = snap.session.focus.min(items.len().saturating_sub(1));
@@ -371,7 +373,6 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
 /// Quick turns: what last turn's choices gave, above this turn's choice.
 fn last_turn_result(ui: &mut Ui, snap: &Snapshot, p: usize) {
     let Some(t) = snap.record.history.last() else {
-        ui.label(RichText::new("Quick turns: pick an option to play it at once.").weak());
         return;
     };
     let sc = &snap.s.scenario;
