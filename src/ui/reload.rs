@@ -1,9 +1,9 @@
 //! Hot reload for modders: an edit to the running scenario's file reloads it into
 //! the match, and the game says so; an invalid edit shows the validator's own
 //! diagnostics (place, snippet, hint) in a panel while the game goes on with the
-//! last good version. During a game the window wakes every second even when
-//! another window (the modder's editor) has the focus, so an edit shows without
-//! any input to the game.
+//! last good version. During a game, while another window (the modder's editor)
+//! has the focus, the window wakes every two seconds, so an edit shows without any
+//! input to the game; a focused game wakes on input, or every five seconds.
 
 use super::Screen;
 use super::session::Session;
@@ -29,7 +29,7 @@ pub fn plugin(app: &mut App) {
 }
 
 /// How often a game screen wakes to notice a reloaded file.
-const RELOAD_WAKE: std::time::Duration = std::time::Duration::from_secs(1);
+const RELOAD_WAKE: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn wake_for_reloads(mut winit: ResMut<bevy::winit::WinitSettings>) {
     use bevy::winit::UpdateMode;
@@ -37,7 +37,6 @@ fn wake_for_reloads(mut winit: ResMut<bevy::winit::WinitSettings>) {
     if winit.focused_mode == UpdateMode::Continuous {
         return;
     }
-    winit.focused_mode = UpdateMode::reactive(RELOAD_WAKE);
     winit.unfocused_mode = UpdateMode::reactive_low_power(RELOAD_WAKE);
 }
 
