@@ -192,7 +192,17 @@ fn strategy_groups_print_what_they_include() {
         .into_iter()
         .map(String::from)
         .collect();
-    let ais = ["ai_easy", "ai_normal", "ai_hard"];
+    let ais = [
+        "ai_easy",
+        "ai_normal",
+        "ai_hard",
+        "ai_easy:pragmatic",
+        "ai_normal:pragmatic",
+        "ai_hard:pragmatic",
+        "ai_easy:reciprocal",
+        "ai_normal:reciprocal",
+        "ai_hard:reciprocal",
+    ];
 
     let all = tournament("all");
     assert_eq!(listed(&all, "all"), classics);

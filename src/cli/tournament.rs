@@ -12,8 +12,9 @@ pub struct Args {
     #[arg(long)]
     scenario: PathBuf,
     /// Comma-separated ids, strategy files (`strategies/x.ron`) and groups: `all` is
-    /// every classic strategy and leaves the AIs out; `all+ai` adds ai_easy,
-    /// ai_normal and ai_hard. A group prints what it includes.
+    /// every classic strategy and leaves the AIs out; `all+ai` adds the nine AIs
+    /// (ai_easy, ai_normal, ai_hard, each also `:pragmatic` and `:reciprocal`). A
+    /// group prints what it includes.
     #[arg(long, default_value = "all")]
     strategies: String,
     /// Turns per match (default: the scenario's).

@@ -14,9 +14,10 @@ pub fn builtin_ids() -> Vec<&'static str> {
     Classic::ALL.iter().map(|c| c.id()).collect()
 }
 
-/// The scenario-aware AI's ids, one per level.
+/// The scenario-aware AI's ids: each level, plain (competitive), `:pragmatic`
+/// and `:reciprocal`.
 pub fn ai_ids() -> Vec<&'static str> {
-    planner::Difficulty::ALL.iter().map(|d| d.id()).collect()
+    planner::Ai::ALL.iter().map(|a| a.id()).collect()
 }
 
 /// What a group name on the command line stands for: `all` is every classic and
@@ -39,8 +40,9 @@ pub fn builtin(id: &str) -> Option<Box<dyn Strategy>> {
 pub enum Spec {
     Builtin(Classic),
     Scripted(std::sync::Arc<language::StrategyFile>),
-    /// The scenario-aware AI (`ai_easy`, `ai_normal` or `ai`, `ai_hard`).
-    Planner(planner::Difficulty),
+    /// The scenario-aware AI (`ai_easy`, `ai_normal` or `ai`, `ai_hard`, each
+    /// with `:pragmatic` or `:reciprocal`).
+    Planner(planner::Ai),
 }
 
 impl Spec {
@@ -50,14 +52,8 @@ impl Spec {
                 .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
             return Ok(Spec::Scripted(std::sync::Arc::new(file)));
         }
-        if spec == "ai" {
-            return Ok(Spec::Planner(planner::Difficulty::Normal));
-        }
-        if let Some(d) = planner::Difficulty::ALL
-            .into_iter()
-            .find(|d| d.id() == spec)
-        {
-            return Ok(Spec::Planner(d));
+        if let Some(ai) = planner::Ai::parse(spec) {
+            return Ok(Spec::Planner(ai));
         }
         Classic::from_id(spec).map(Spec::Builtin).ok_or_else(|| {
             let mut ids = builtin_ids();
@@ -97,8 +93,8 @@ impl Spec {
                 strategy: Box::new(language::Scripted::new(f.clone())),
                 rng,
             },
-            Spec::Planner(difficulty) => Controller::Strategy {
-                strategy: Box::new(planner::Planner::new(*difficulty)),
+            Spec::Planner(ai) => Controller::Strategy {
+                strategy: Box::new(planner::Planner::new(*ai)),
                 rng,
             },
         }

@@ -1,7 +1,10 @@
 //! The scenario-aware AI. For each candidate set of full orders it plays short
 //! rollouts of the real turn systems in a scratch world — the rest of the match
 //! copied in, the opponent replaced by a model fitted to what the AI has seen of
-//! it — and keeps the orders with the best expected score.
+//! it — and keeps the orders with the best value for its temperament: the
+//! competitive AI values its own gain and its lead, the pragmatic one its own
+//! gain only, and the reciprocal one decides to cooperate or not as a forgiving
+//! reciprocator would, then plays the best full orders of that stance for itself.
 
 use super::{Classic, Strategy, View};
 use crate::scenario::LoadedScenario;
@@ -46,25 +49,110 @@ impl Difficulty {
     }
 }
 
-/// Weight of the lead over the opponent, next to the AI's own score gain: an AI
-/// that only maximised its own score would let a defector outscore it.
+/// What the AI wants, beside how hard it thinks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Temperament {
+    /// Its own gain plus 1.5× its lead: it plays to beat the other side.
+    Competitive,
+    /// Its own gain only: the other side's score is none of its business.
+    Pragmatic,
+    /// Cooperates while it is not exploited; after a defection it answers with
+    /// defection, then forgives after [`FORGIVE_AFTER`] turns; within the stance
+    /// chosen, the full orders best for itself.
+    Reciprocal,
+}
+
+/// Turns a reciprocal AI answers a defection before it cooperates again.
+pub const FORGIVE_AFTER: usize = 2;
+
+/// A scenario-aware AI: a level and a temperament.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ai {
+    pub difficulty: Difficulty,
+    pub temperament: Temperament,
+}
+
+impl Ai {
+    /// Every AI, by level then temperament; the plain level ids are competitive.
+    pub const ALL: [Ai; 9] = {
+        use Difficulty::*;
+        use Temperament::*;
+        const fn ai(difficulty: Difficulty, temperament: Temperament) -> Ai {
+            Ai {
+                difficulty,
+                temperament,
+            }
+        }
+        [
+            ai(Easy, Competitive),
+            ai(Normal, Competitive),
+            ai(Hard, Competitive),
+            ai(Easy, Pragmatic),
+            ai(Normal, Pragmatic),
+            ai(Hard, Pragmatic),
+            ai(Easy, Reciprocal),
+            ai(Normal, Reciprocal),
+            ai(Hard, Reciprocal),
+        ]
+    };
+
+    /// `ai_hard` (competitive), `ai_hard:pragmatic`, `ai_hard:reciprocal`.
+    pub fn id(self) -> &'static str {
+        use Difficulty::*;
+        use Temperament::*;
+        match (self.difficulty, self.temperament) {
+            (Easy, Competitive) => "ai_easy",
+            (Normal, Competitive) => "ai_normal",
+            (Hard, Competitive) => "ai_hard",
+            (Easy, Pragmatic) => "ai_easy:pragmatic",
+            (Normal, Pragmatic) => "ai_normal:pragmatic",
+            (Hard, Pragmatic) => "ai_hard:pragmatic",
+            (Easy, Reciprocal) => "ai_easy:reciprocal",
+            (Normal, Reciprocal) => "ai_normal:reciprocal",
+            (Hard, Reciprocal) => "ai_hard:reciprocal",
+        }
+    }
+
+    /// An AI by id; `ai` is `ai_normal`, and `LEVEL:competitive` the plain level.
+    pub fn parse(id: &str) -> Option<Ai> {
+        let id = match id {
+            "ai" => "ai_normal",
+            other => other.strip_suffix(":competitive").unwrap_or(other),
+        };
+        Ai::ALL.into_iter().find(|a| a.id() == id)
+    }
+}
+
+/// Weight of the lead over the opponent, next to the AI's own score gain: the
+/// competitive AI would rather not let a defector outscore it.
 const LEAD_WEIGHT: f64 = 1.5;
 
 /// The scenario-aware AI as a strategy: it plays through the same seam as every
 /// other strategy, so a side it plays is set up, forked and resumed like any other.
 pub struct Planner {
-    difficulty: Difficulty,
+    ai: Ai,
 }
 
 impl Planner {
-    pub fn new(difficulty: Difficulty) -> Self {
-        Planner { difficulty }
+    pub fn new(ai: Ai) -> Self {
+        Planner { ai }
+    }
+}
+
+/// The reciprocal AI's move: cooperate, unless the other side was seen to defect
+/// within the last [`FORGIVE_AFTER`] turns (and not only when answering ours).
+fn reciprocal_stance(history: &[Memory]) -> Stance {
+    let recent = &history[history.len().saturating_sub(FORGIVE_AFTER)..];
+    if recent.iter().any(|h| h.seen == Stance::Defect) {
+        Stance::Defect
+    } else {
+        Stance::Cooperate
     }
 }
 
 impl Strategy for Planner {
     fn id(&self) -> &str {
-        self.difficulty.id()
+        self.ai.id()
     }
 
     /// Without the match at hand (never the case inside the engine) it plays tit for tat.
@@ -78,14 +166,7 @@ impl Strategy for Planner {
             orders_for(view.decisions, stance, out);
             return stance;
         };
-        *out = plan(
-            game.scenario,
-            game.m,
-            game.sides,
-            game.me,
-            self.difficulty,
-            rng,
-        );
+        *out = plan(game.scenario, game.m, game.sides, game.me, self.ai, rng);
         crate::sim::rules::stance_of(view.decisions, out)
     }
 }
@@ -96,12 +177,24 @@ pub fn plan(
     m: &Match,
     sides: [&Side; 2],
     me: usize,
-    difficulty: Difficulty,
+    ai: Ai,
     rng: &mut Xoshiro256PlusPlus,
 ) -> Vec<u8> {
     let c = &scenario.compiled;
+    let difficulty = ai.difficulty;
     let (depth, rollouts, most) = difficulty.budget();
     let mut candidates = candidates(&c.decisions[me], most, rng);
+    if ai.temperament == Temperament::Reciprocal {
+        // Only orders of the stance a forgiving reciprocator takes now.
+        let stance = reciprocal_stance(&sides[me].history);
+        let decisions = &c.decisions[me];
+        candidates.retain(|v| crate::sim::rules::stance_of(decisions, v) == stance);
+        if candidates.is_empty() {
+            let mut pure = Vec::new();
+            orders_for(decisions, stance, &mut pure);
+            candidates.push(pure);
+        }
+    }
     let model = match difficulty {
         Difficulty::Easy => Classic::Random,
         _ => fit_opponent(&sides[me].history),
@@ -176,13 +269,19 @@ pub fn plan(
             .map(|s| world.get::<Side>(s).map_or(0.0, |s| s.metrics[score]));
         let mine = got[me] - start[me];
         let theirs = got[1 - me] - start[1 - me];
-        let mut v = mine + LEAD_WEIGHT * (mine - theirs);
+        let competitive = ai.temperament == Temperament::Competitive;
+        let mut v = if competitive {
+            mine + LEAD_WEIGHT * (mine - theirs)
+        } else {
+            mine
+        };
         if let Some(o) = &state.outcome {
-            // An ending inside the horizon counts as the verdict it gives.
+            // An ending inside the horizon counts as the verdict it gives; only
+            // the competitive AI minds the other side's half of it.
             v += match (o.won[me], o.won[1 - me]) {
                 (true, false) => 50.0,
-                (false, true) => -50.0,
-                (false, false) => -25.0,
+                (false, true) if competitive => -50.0,
+                (false, false) | (false, true) => -25.0,
                 (true, true) => 25.0,
             };
         }
@@ -308,5 +407,42 @@ impl Strategy for Committed {
                 stance
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ai_id_parses_back_and_the_plain_levels_are_competitive() {
+        for ai in Ai::ALL {
+            assert_eq!(Ai::parse(ai.id()), Some(ai));
+        }
+        assert_eq!(Ai::parse("ai_hard:competitive"), Ai::parse("ai_hard"));
+        assert_eq!(
+            Ai::parse("ai").map(|a| (a.difficulty, a.temperament)),
+            Some((Difficulty::Normal, Temperament::Competitive))
+        );
+        assert_eq!(Ai::parse("ai_hard:angry"), None);
+        assert_eq!(Ai::parse("ai_hard:"), None);
+    }
+
+    #[test]
+    fn the_reciprocal_ai_answers_a_defection_then_forgives() {
+        let turn = |seen| Memory {
+            mine: Stance::Cooperate,
+            seen,
+            lead: 0.0,
+        };
+        let (c, d) = (Stance::Cooperate, Stance::Defect);
+        let mut history = vec![turn(c), turn(c)];
+        assert_eq!(reciprocal_stance(&history), c);
+        history.push(turn(d));
+        assert_eq!(reciprocal_stance(&history), d);
+        history.push(turn(c));
+        assert_eq!(reciprocal_stance(&history), d, "still answering");
+        history.push(turn(c));
+        assert_eq!(reciprocal_stance(&history), c, "forgiven after {FORGIVE_AFTER} turns");
     }
 }

@@ -47,9 +47,9 @@ pub struct SeatChoice {
 
 /// Every choice of AI opponent: the scenario-aware AI first, then the classics and RON files.
 pub fn strategy_choices() -> Vec<String> {
-    let mut out: Vec<String> = crate::strategy::planner::Difficulty::ALL
-        .iter()
-        .map(|d| d.id().to_string())
+    let mut out: Vec<String> = crate::strategy::ai_ids()
+        .into_iter()
+        .map(String::from)
         .collect();
     out.extend(crate::strategy::builtin_ids().into_iter().map(String::from));
     if let Ok(dir) = std::fs::read_dir("strategies") {
