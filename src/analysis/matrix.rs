@@ -61,7 +61,7 @@ pub struct Measured {
 pub fn uses_chance(c: &Compiled) -> bool {
     fn chance(cond: &Cond) -> bool {
         match cond {
-            Cond::Chance(_) => true,
+            Cond::Chance(_) | Cond::ChancePer(..) => true,
             Cond::All(list) | Cond::Any(list) => list.iter().any(chance),
             Cond::Not(inner) => chance(inner),
             _ => false,

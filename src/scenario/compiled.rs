@@ -55,6 +55,8 @@ pub enum Cond {
     },
     Turn(u32, u32),
     Chance(f64),
+    /// Probability `base + per × metric`, held within [0, 1]: (metric, base, per).
+    ChancePer(Slot, f64, f64),
     Fired(u16),
     All(Vec<Cond>),
     Any(Vec<Cond>),
@@ -158,6 +160,8 @@ pub struct Compiled {
     pub events: Vec<CEvent>,
     pub early: Vec<CEnding>,
     pub on_time: CVerdict,
+    /// Endings on time chosen by the final state, tested in order before `on_time`.
+    pub on_time_cases: Vec<CEnding>,
     /// Index of the per-player score metric.
     pub score_metric: u16,
 }

@@ -6,6 +6,7 @@ pub mod compiled;
 mod keys;
 pub mod limits;
 mod loader;
+pub mod provenance;
 pub mod schema;
 pub mod validate;
 
@@ -69,10 +70,12 @@ impl LoadedScenario {
     }
 }
 
-/// Reads, parses and validates a scenario file for the command line.
+/// Reads, parses and validates a scenario file for the command line, and checks its
+/// quotations against the source text it names (beside the file).
 pub fn load(path: &Path) -> Result<LoadedScenario, Vec<Diagnostic>> {
     let bytes = ronfile::read(path).map_err(|d| vec![d])?;
-    parse_and_validate(&path.display().to_string(), &bytes)
+    let dir = path.parent().unwrap_or(Path::new("."));
+    check(&path.display().to_string(), &bytes, Some(dir))
 }
 
 /// FNV-1a, 64 bit: stable across platforms and Rust versions, unlike `DefaultHasher`.
@@ -83,10 +86,18 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The one parse-and-validate path. Errors come back sorted by place, warnings
-/// travel with the scenario.
+/// travel with the scenario. Quotations are checked against the source text only where
+/// the file's folder is known ([`load`]); the game trusts what `validate` passed.
 pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    check(name, bytes, None)
+}
+
+fn check(name: &str, bytes: &[u8], dir: Option<&Path>) -> Result<LoadedScenario, Vec<Diagnostic>> {
     let (scenario, source) = ronfile::parse::<Scenario>(name, bytes).map_err(|d| vec![d])?;
-    let (compiled, problems) = validate::check(&scenario);
+    let (compiled, mut problems) = validate::check(&scenario);
+    if let Some(dir) = dir {
+        problems.extend(provenance::check_source_file(&scenario, dir));
+    }
     let index = PathIndex::build(&source.text);
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
@@ -98,7 +109,7 @@ pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Ve
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.severity, d.line, d.col));
-    match compiled {
+    match compiled.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
         Some(compiled) => {
             // The dilemma lint plays the stage game, so it runs where a scenario is
             // checked (`validate`, `analysis::lint::check`), not on every load.

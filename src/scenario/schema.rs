@@ -1,4 +1,6 @@
-//! Scenario format v1: the serde types a scenario `.ron` file deserializes into.
+//! Scenario formats 1 and 2: the serde types a scenario `.ron` file deserializes into.
+//! Format 2 only adds fields and variants, each with a default, so a format 1 file
+//! reads unchanged.
 //!
 //! This is the modders' public interface; `scenarios/README.md` documents every
 //! field here, and a test fails when a field is missing from that reference.
@@ -8,14 +10,16 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The version of the scenario format this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest version of the scenario format this build reads.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version it still reads, unchanged.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// One scenario: a two-player conflict, its rules and its content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// Format version; must be 1.
+    /// Format version: 1 or 2.
     pub format: u32,
     /// Unique id, e.g. `"syria_2015"`.
     pub id: String,
@@ -82,6 +86,20 @@ pub struct Citation {
     pub published: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The source text, relative to the scenario file (e.g. `"sources/syria_2015.txt"`).
+    /// When given, `validate` checks every `source:` quotation against it word for word.
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// What an element rests on when it is not (only) the source's own words.
+/// An element with a `source:` quotation and no `basis` is "from the article".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Basis {
+    /// Outside context, with a short citation: a fact the source does not state.
+    Background(String),
+    /// The designer's assumption, with one sentence of why.
+    Assumption(String),
 }
 
 /// Maps turn numbers to dates: turn 1 is `start_month` of `start_year`.
@@ -183,8 +201,12 @@ pub struct OptionDef {
     /// Where the map shows this option landing.
     #[serde(default)]
     pub strikes: Option<Strike>,
+    /// A quotation from the source text that the option rests on.
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the option does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
 }
 
 /// A strike drawn on the map.
@@ -211,6 +233,9 @@ pub struct Rule {
     pub effects: Vec<Effect>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the rule does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
 }
 
 /// Which turn an option condition looks at.
@@ -266,6 +291,14 @@ pub enum Condition {
     },
     /// True with this probability, drawn from the match RNG.
     Chance(f64),
+    /// True with probability `base + per × metric`, held within [0, 1] and drawn
+    /// from the match RNG: a risk that grows (or shrinks) with a metric.
+    ChancePer {
+        metric: String,
+        per: f64,
+        #[serde(default)]
+        base: f64,
+    },
     /// The event has fired at least once.
     Fired(String),
     All(Vec<Condition>),
@@ -354,6 +387,9 @@ pub struct Event {
     pub choice: Option<EventChoice>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the event does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
 }
 
 /// A one-off decision added to a player's orders when an event fires.
@@ -390,6 +426,9 @@ pub struct Ending {
     pub verdict: Verdict,
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the ending does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
 }
 
 /// How the game ends and how it is scored.
@@ -405,6 +444,11 @@ pub struct Endings {
     pub on_time: String,
     #[serde(default = "by_score")]
     pub on_time_verdict: Verdict,
+    /// Endings on time that depend on the final state: when the turn limit is reached
+    /// (and no early ending held), the first whose `when` holds gives the text and the
+    /// verdict instead of `on_time` and `on_time_verdict`.
+    #[serde(default)]
+    pub on_time_cases: Vec<Ending>,
 }
 
 fn by_score() -> Verdict {

@@ -167,11 +167,13 @@ impl<'a> Checker<'a> {
 
     fn run(&mut self) -> Option<Compiled> {
         let s = self.s;
-        if s.format != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&s.format) {
             self.error(
                 "format",
                 format!("format {} is not supported", s.format),
-                Some(format!("this build reads format {FORMAT_VERSION}")),
+                Some(format!(
+                    "this build reads formats {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}"
+                )),
             );
         }
         if s.players.len() != 2 {
@@ -286,7 +288,10 @@ impl<'a> Checker<'a> {
                 .early
                 .iter()
                 .enumerate()
-                .map(|(i, e)| (format!("endings.early[{i}].id"), e.id.as_str())),
+                .map(|(i, e)| (format!("endings.early[{i}].id"), e.id.as_str()))
+                .chain(s.endings.on_time_cases.iter().enumerate().map(|(i, e)| {
+                    (format!("endings.on_time_cases[{i}].id"), e.id.as_str())
+                })),
         );
 
         let metrics = self.metrics();
@@ -306,6 +311,19 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let on_time = self.verdict("endings.on_time_verdict", &s.endings.on_time_verdict);
+        let on_time_cases = s
+            .endings
+            .on_time_cases
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let path = format!("endings.on_time_cases[{i}]");
+                CEnding {
+                    when: self.cond(&format!("{path}.when"), &e.when, None),
+                    verdict: self.verdict(&format!("{path}.verdict"), &e.verdict),
+                }
+            })
+            .collect();
         let score_metric = match self.per_player.get(s.endings.score.as_str()) {
             Some(&i) => i,
             None => {
@@ -325,6 +343,7 @@ impl<'a> Checker<'a> {
         let compiled = Compiled {
             turns: s.turns,
             noise: s.noise.probability,
+            on_time_cases,
             shared,
             per_player,
             decisions,
@@ -772,6 +791,15 @@ impl<'a> Checker<'a> {
                 self.probability(path, *p);
                 Cond::Chance(*p)
             }
+            Condition::ChancePer { metric, per, base } => {
+                self.finite(&format!("{path}.per"), *per);
+                self.finite(&format!("{path}.base"), *base);
+                Cond::ChancePer(
+                    self.metric(&format!("{path}.metric"), metric, owner),
+                    *base,
+                    *per,
+                )
+            }
             Condition::Fired(id) => Cond::Fired(self.event_ref(path, id)),
             Condition::All(list) => Cond::All(self.conds(path, list, owner)),
             Condition::Any(list) => Cond::Any(self.conds(path, list, owner)),
@@ -946,6 +974,7 @@ impl<'a> Checker<'a> {
 
     fn unused_warnings(&mut self) {
         let s = self.s;
+        self.problems.extend(super::provenance::unstated(s));
         for (i, e) in s.events.iter().enumerate() {
             if matches!(e.trigger, Trigger::Fired) && !self.fired.contains(&(i as u16)) {
                 self.warn(

@@ -26,7 +26,8 @@ pub enum Phase {
 /// How a finished match came out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
-    /// Id of the early ending, or None when the turn limit was reached.
+    /// Id of the early ending or of the on-time case that held; None for the plain
+    /// ending on time.
     pub ending: Option<String>,
     /// Per player: won or not. Both true is a shared victory, both false a shared defeat or draw.
     pub won: [bool; 2],

@@ -211,7 +211,15 @@ pub fn apply_score_rules(
     );
 }
 
-/// Step 8: early endings in order, then the turn limit; then each side remembers
+/// Which of the scenario's endings ended the game.
+#[derive(Clone, Copy)]
+enum Ending {
+    Early(usize),
+    OnTimeCase(usize),
+}
+
+/// Step 8: early endings in order, then the turn limit (its cases in order, then the
+/// plain ending on time); then each side remembers
 /// the turn. The match moves on to `Report`.
 pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
     for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
@@ -236,8 +244,17 @@ pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Qu
             .enumerate()
             .find_map(|(i, e)| ctx.eval(&e.when, None).then_some((i, e.verdict)));
         let verdict = match early {
-            Some((i, v)) => Some((Some(i), v)),
-            None if ctx.m.turn >= ctx.m.turns => Some((None, c.on_time)),
+            Some((i, v)) => Some((Some(Ending::Early(i)), v)),
+            None if ctx.m.turn >= ctx.m.turns => Some(
+                c.on_time_cases
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, e)| {
+                        ctx.eval(&e.when, None)
+                            .then_some((Some(Ending::OnTimeCase(i)), e.verdict))
+                    })
+                    .unwrap_or((None, c.on_time)),
+            ),
             None => None,
         };
         if let Some((ending, verdict)) = verdict {
@@ -249,11 +266,11 @@ pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Qu
                 CVerdict::ByScore => [scores[0] > scores[1], scores[1] > scores[0]],
             };
             let s = ctx.s;
-            let (ending, text) = match ending {
-                Some(i) => (
-                    Some(s.endings.early[i].id.clone()),
-                    s.endings.early[i].text.clone(),
-                ),
+            let (ending, text) = match ending.map(|e| match e {
+                Ending::Early(i) => &s.endings.early[i],
+                Ending::OnTimeCase(i) => &s.endings.on_time_cases[i],
+            }) {
+                Some(e) => (Some(e.id.clone()), e.text.clone()),
                 None => (None, s.endings.on_time.clone()),
             };
             ctx.m.outcome = Some(Outcome {

@@ -91,6 +91,11 @@ impl Ctx<'_> {
             }
             Cond::Turn(from, to) => (*from..=*to).contains(&self.m.turn),
             Cond::Chance(p) => self.m.rng.random::<f64>() < *p,
+            Cond::ChancePer(s, base, per) => {
+                // A NaN from extreme values counts as no chance at all.
+                let p = (base + per * self.get(*s, owner)).clamp(0.0, 1.0);
+                self.m.rng.random::<f64>() < if p.is_nan() { 0.0 } else { p }
+            }
             Cond::Fired(e) => self.m.fired[*e as usize] > 0,
             Cond::All(list) => list.iter().all(|c| self.eval(c, owner)),
             Cond::Any(list) => list.iter().any(|c| self.eval(c, owner)),
