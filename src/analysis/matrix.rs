@@ -14,7 +14,7 @@ use crate::scenario::compiled::{CTrigger, Compiled, Cond};
 use crate::scenario::schema::Stance;
 use crate::sim::MatchSetup;
 use crate::sim::components::*;
-use crate::sim::rules::{answers_for, orders_for};
+use crate::sim::rules::{answers_for, keep_available, orders_for};
 use crate::sim::runner::Headless;
 use bevy::prelude::*;
 use std::sync::Arc;
@@ -194,17 +194,17 @@ fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
         return;
     };
     for (p, side) in state.players.into_iter().enumerate() {
-        let offered = world
-            .get::<Side>(side)
-            .map(|s| s.offered.clone())
-            .unwrap_or_default();
+        let mut choices = plans[p].choices.clone();
+        let offered = world.get::<Side>(side).map_or_else(Vec::new, |s| {
+            // A plan names options by stance; where one is not available this turn
+            // (format 2), the side plays what a strategy of that stance would.
+            keep_available(&scenario.compiled.decisions[p], s, &mut choices);
+            s.offered.clone()
+        });
         let answers = answers_for(&scenario.compiled, &offered, plans[p].stance);
         world.write_message(SubmitOrders {
             side,
-            orders: Orders {
-                choices: plans[p].choices.clone(),
-                answers,
-            },
+            orders: Orders { choices, answers },
         });
     }
 }

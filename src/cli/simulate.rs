@@ -101,7 +101,7 @@ pub fn story(s: &LoadedScenario, rec: &GameRecord, quiet: bool) -> String {
     );
     if !quiet {
         for t in &rec.history {
-            out += &turn_story(s, t);
+            out += &turn_story(s, rec.seed, t);
         }
     }
     if let Some(o) = &rec.outcome {
@@ -133,7 +133,7 @@ fn player_name<'a>(s: &'a LoadedScenario, id: &'a str) -> &'a str {
         .map_or(id, |p| p.name.as_str())
 }
 
-fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
+fn turn_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
     let sc = &s.scenario;
     let mut out = format!("\n== Turn {} · {} ==\n", t.turn, t.date);
     for id in t.news.iter().chain(&t.events) {
@@ -204,6 +204,27 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
         .map(|(p, v)| format!("{} {v:.1}", p.name))
         .collect();
     out += &format!("  Scores: {}\n", scores.join(", "));
+    out += &fog_story(s, seed, t);
+    out
+}
+
+/// What each side saw of the metrics it sees only as estimates (format 2 fog).
+fn fog_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
+    let mut out = String::new();
+    for (key, slot) in s.metric_slots() {
+        let Some(&truth) = t.metrics.get(key) else {
+            continue;
+        };
+        for (p, player) in s.scenario.players.iter().enumerate() {
+            let seen = crate::sim::fog::seen_value(&s.compiled, seed, t.turn, p as u8, *slot, truth);
+            if seen != truth {
+                out += &format!(
+                    "  {} estimates {key} at {seen:.1} (true {truth:.1})\n",
+                    player.name
+                );
+            }
+        }
+    }
     out
 }
 

@@ -2,6 +2,7 @@
 //! resolved form (`compiled`) and loading, for the command line and as a Bevy asset.
 //! Both ways in go through [`parse_and_validate`].
 
+mod calendar;
 pub mod compiled;
 mod keys;
 pub mod limits;
@@ -43,31 +44,64 @@ impl LoadedScenario {
         self.scenario.players.iter().position(|p| p.id == id)
     }
 
-    /// "October 2015" for turn 1 of syria_2015.
+    /// Who holds a map location, as players read it: the player's or faction's name
+    /// when the location names a `holder` (format 2), else the generic holder
+    /// ("enemy", "government", "opposition", "contested", "neutral").
+    pub fn holder_label(&self, l: &schema::Location) -> String {
+        let named = l.holder.as_deref().and_then(|h| {
+            let player = self.scenario.players.iter().find(|p| p.id == h);
+            let faction = self.scenario.map.as_ref().and_then(|m| {
+                m.factions.iter().find(|f| f.id == h)
+            });
+            player.map(|p| p.name.clone()).or(faction.map(|f| f.name.clone()))
+        });
+        named.unwrap_or_else(|| {
+            match l.held_by {
+                schema::Holder::Enemy => "enemy",
+                schema::Holder::Government => "government",
+                schema::Holder::Opposition => "opposition",
+                schema::Holder::Contested => "contested",
+                schema::Holder::Neutral => "neutral",
+            }
+            .to_string()
+        })
+    }
+
+    /// "October 2015" for turn 1 of syria_2015; "22 October 1962" for a calendar in days.
     pub fn date(&self, turn: u32) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let c = &self.scenario.calendar;
+        if let Some(days) = c.days_per_turn {
+            let (y, m, d) = calendar::add_days(
+                c.start_year as i64,
+                c.start_month.clamp(1, 12),
+                c.start_day.max(1),
+                (turn.max(1) - 1) as i64 * days as i64,
+            );
+            return format!("{d} {} {y}", Self::MONTHS[(m - 1) as usize]);
+        }
         let months = (c.start_month.clamp(1, 12) - 1) as i64
             + (turn.max(1) - 1) as i64 * c.months_per_turn as i64;
         format!(
             "{} {}",
-            MONTHS[(months % 12) as usize],
+            Self::MONTHS[(months % 12) as usize],
             c.start_year as i64 + months / 12
         )
     }
+
+    const MONTHS: [&'static str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
 }
 
 /// Reads, parses and validates a scenario file for the command line, and checks its

@@ -102,7 +102,8 @@ pub enum Basis {
     Assumption(String),
 }
 
-/// Maps turn numbers to dates: turn 1 is `start_month` of `start_year`.
+/// Maps turn numbers to dates: turn 1 is `start_month` of `start_year` (and
+/// `start_day`, when turns are counted in days).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
@@ -111,6 +112,13 @@ pub struct Calendar {
     pub start_month: u32,
     #[serde(default = "one")]
     pub months_per_turn: u32,
+    /// Day of the month of turn 1 (format 2); used with `days_per_turn`.
+    #[serde(default = "one")]
+    pub start_day: u32,
+    /// Days per turn (format 2; 7 for a week). When given, dates are days
+    /// ("22 October 1962") and `months_per_turn` is not used.
+    #[serde(default)]
+    pub days_per_turn: Option<u32>,
 }
 
 fn one() -> u32 {
@@ -154,6 +162,23 @@ pub struct Metric {
     /// Higher is better for the players (for colouring dashboards); default true.
     #[serde(default = "yes")]
     pub higher_is_better: bool,
+    /// Who sees only an estimate of this metric (format 2).
+    #[serde(default)]
+    pub fog: Option<Fog>,
+}
+
+/// Fog over a metric: a player sees an estimate off by up to `error` either way,
+/// drawn afresh each turn, instead of the true value. Outcomes use the true value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fog {
+    /// The players (ids) who see estimates.
+    pub players: Vec<String>,
+    /// Largest error of an estimate, in the metric's units (at least 0).
+    pub error: f64,
+    /// Shown beside the estimate: why the value is uncertain.
+    #[serde(default)]
+    pub description: String,
 }
 
 fn yes() -> bool {
@@ -207,6 +232,10 @@ pub struct OptionDef {
     /// Background or game assumption, when the option does not rest on a quotation.
     #[serde(default)]
     pub basis: Option<Basis>,
+    /// When the option may be chosen (format 2), tested at each briefing; `self` and
+    /// `other` name the option's owner and the other side. Default: always.
+    #[serde(default)]
+    pub available: Condition,
 }
 
 /// A strike drawn on the map.
@@ -301,6 +330,13 @@ pub enum Condition {
     },
     /// The event has fired at least once.
     Fired(String),
+    /// The player's latest answer to the event's choice was this option (format 2).
+    /// It holds from the turn of the answer on, so a rule can react in that turn.
+    Answered {
+        player: String,
+        event: String,
+        option: String,
+    },
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
@@ -469,6 +505,19 @@ pub struct Map {
     /// Shared metric that measures harm to civilians, if any.
     #[serde(default)]
     pub harm_metric: Option<String>,
+    /// Sides on the ground other than the two players (format 2), which a location's
+    /// `holder` may name: the Cuban government, a militia, the UN.
+    #[serde(default)]
+    pub factions: Vec<Faction>,
+}
+
+/// A side on the map that is not a player (format 2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Faction {
+    /// Unique among factions and players.
+    pub id: String,
+    pub name: String,
 }
 
 /// Who holds a location at the start.
@@ -489,10 +538,20 @@ pub struct Location {
     pub name: String,
     pub x: f32,
     pub y: f32,
+    /// One of the five generic holders; `Neutral` when left out (format 2).
+    #[serde(default = "neutral")]
     pub held_by: Holder,
+    /// Who holds it by name (format 2): a player id or a faction id of `map.factions`.
+    /// Shown instead of `held_by` where a screen knows it.
+    #[serde(default)]
+    pub holder: Option<String>,
     /// Falls to whoever presses when the pressure metric passes this level.
     #[serde(default)]
     pub falls_at: Option<f64>,
+}
+
+fn neutral() -> Holder {
+    Holder::Neutral
 }
 
 /// A polyline on the map, e.g. a border.

@@ -208,6 +208,24 @@ impl<'a> Checker<'a> {
                 None,
             );
         }
+        if let Some(days) = s.calendar.days_per_turn
+            && !(1..=MAX_DAYS_PER_TURN).contains(&days)
+        {
+            self.error(
+                "calendar.days_per_turn",
+                format!("days_per_turn must be 1 to {MAX_DAYS_PER_TURN}"),
+                Some("write 7 for a week a turn".into()),
+            );
+        }
+        let month = s.calendar.start_month.clamp(1, 12);
+        let days_in_month = super::calendar::days_in_month(s.calendar.start_year as i64, month);
+        if !(1..=days_in_month).contains(&s.calendar.start_day) {
+            self.error(
+                "calendar.start_day",
+                format!("start_day must be 1 to {days_in_month} in that month"),
+                None,
+            );
+        }
         self.id("id", "scenario", &s.id);
         self.probability("noise.probability", s.noise.probability);
         self.limit("metrics", "metrics", s.metrics.len(), MAX_METRICS);
@@ -354,7 +372,12 @@ impl<'a> Checker<'a> {
             early,
             on_time,
             score_metric,
+            gated: false,
         };
+        let gated = compiled.decisions.iter().flatten().any(|d| {
+            d.options.iter().any(|o| o.available.is_some())
+        });
+        let compiled = Compiled { gated, ..compiled };
         self.turn_work(&compiled);
         Some(compiled)
     }
@@ -435,10 +458,31 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+            let mut fog = [0.0; 2];
+            if let Some(f) = &m.fog {
+                if !(f.error.is_finite() && f.error >= 0.0) {
+                    self.error(
+                        format!("{path}.fog.error"),
+                        "the error of an estimate is a finite number, 0 or more",
+                        Some("write e.g. `error: 10` for estimates up to 10 off".into()),
+                    );
+                }
+                for (k, who) in f.players.iter().enumerate() {
+                    match self.players.get(who.as_str()) {
+                        Some(&p) => fog[p as usize] = f.error,
+                        None => {
+                            let known: Vec<&str> =
+                                self.s.players.iter().map(|p| p.id.as_str()).collect();
+                            self.unknown(&format!("{path}.fog.players[{k}]"), "player", who, known);
+                        }
+                    }
+                }
+            }
             let c = CMetric {
                 min: m.min,
                 max: m.max,
                 initial,
+                fog,
             };
             match m.scope {
                 Scope::Shared => shared.push(c),
@@ -508,13 +552,27 @@ impl<'a> Checker<'a> {
                 if let Some(strike) = &opt.strikes {
                     self.strike_places(&format!("{opath}.strikes"), strike);
                 }
+                let available = (opt.available != Condition::Always).then(|| {
+                    self.cond(&format!("{opath}.available"), &opt.available, Some(owner))
+                });
                 COption {
                     id: opt.id.clone(),
                     stance: opt.stance,
                     effects: self.effects(&format!("{opath}.effects"), &opt.effects, Some(owner)),
+                    available,
                 }
             })
             .collect();
+        if !d.options.is_empty() && options.iter().all(|o| o.available.is_some()) {
+            self.error(
+                format!("{path}.options"),
+                format!(
+                    "every option of decision \"{}\" has an `available` condition",
+                    d.id
+                ),
+                Some("leave one option always available, so a side can always choose".into()),
+            );
+        }
         let first = |stance| options.iter().position(|o| o.stance == stance);
         let any = first(Stance::Cooperate)
             .or(first(Stance::Defect))
@@ -801,9 +859,71 @@ impl<'a> Checker<'a> {
                 )
             }
             Condition::Fired(id) => Cond::Fired(self.event_ref(path, id)),
+            Condition::Answered {
+                player,
+                event,
+                option,
+            } => {
+                let who = self.player(&format!("{path}.player"), player, owner);
+                let e = self.event_ref(&format!("{path}.event"), event);
+                let option = self.event_option(path, who, owner, e, event, option);
+                Cond::Answered {
+                    who,
+                    event: e,
+                    option,
+                }
+            }
             Condition::All(list) => Cond::All(self.conds(path, list, owner)),
             Condition::Any(list) => Cond::Any(self.conds(path, list, owner)),
             Condition::Not(inner) => Cond::Not(Box::new(self.cond(path, inner, owner))),
+        }
+    }
+
+    /// The index of an option of an event's choice, checking that the event offers its
+    /// choice to that player.
+    fn event_option(
+        &mut self,
+        path: &str,
+        who: Who,
+        owner: Option<u8>,
+        e: u16,
+        event: &str,
+        option: &str,
+    ) -> u8 {
+        let s = self.s;
+        // An unknown event was reported by `event_ref`; nothing more to check.
+        let Some(ev) = s.events.get(e as usize).filter(|ev| ev.id == event) else {
+            return 0;
+        };
+        let Some(choice) = ev.choice.as_ref() else {
+            self.error(
+                format!("{path}.event"),
+                format!("event \"{event}\" offers no choice"),
+                Some("`Answered` tests an event with a `choice`".into()),
+            );
+            return 0;
+        };
+        if matches!(who, Who::Fixed(_)) || owner.is_some() {
+            let p = who.resolve(owner) as usize;
+            if s.players.get(p).is_some_and(|pl| pl.id != choice.player) {
+                self.error(
+                    format!("{path}.player"),
+                    format!(
+                        "event \"{event}\" offers its choice to \"{}\", not to this player",
+                        choice.player
+                    ),
+                    Some(format!("write player: \"{}\"", choice.player)),
+                );
+            }
+        }
+        match choice.decision.options.iter().position(|o| o.id == option) {
+            Some(i) => i as u8,
+            None => {
+                let known: Vec<&str> =
+                    choice.decision.options.iter().map(|o| o.id.as_str()).collect();
+                self.unknown(&format!("{path}.option"), "option", option, known);
+                0
+            }
         }
     }
 
@@ -944,6 +1064,34 @@ impl<'a> Checker<'a> {
             }
             if let Some(level) = l.falls_at {
                 self.finite(&format!("map.locations[{i}].falls_at"), level);
+            }
+            if let Some(h) = &l.holder
+                && !self.players.contains_key(h.as_str())
+                && !map.factions.iter().any(|f| &f.id == h)
+            {
+                let known: Vec<&str> = self
+                    .players
+                    .keys()
+                    .copied()
+                    .chain(map.factions.iter().map(|f| f.id.as_str()))
+                    .collect();
+                self.unknown(&format!("map.locations[{i}].holder"), "player or faction", h, known);
+            }
+        }
+        let factions = self.index(
+            "faction",
+            map.factions
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (format!("map.factions[{i}].id"), f.id.as_str())),
+        );
+        for (id, i) in factions {
+            if self.players.contains_key(id) {
+                self.error(
+                    format!("map.factions[{i}].id"),
+                    format!("faction id \"{id}\" is also a player id"),
+                    Some("a faction is a side that is not a player; give it its own id".into()),
+                );
             }
         }
         for (i, line) in map.lines.iter().enumerate() {

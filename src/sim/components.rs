@@ -141,6 +141,12 @@ pub struct Side {
     pub history: Vec<Memory>,
     /// How many of the other side's moves this side has seen as defections.
     pub seen_defections: u32,
+    /// Which options of each regular decision may be chosen this turn (bit `o` of
+    /// entry `d`), computed at the briefing; empty when the scenario gates none.
+    pub available: Vec<u64>,
+    /// The latest answer this side gave to each event choice it has answered:
+    /// (event index, option index), at most one entry per event.
+    pub answered: Vec<(u16, u8)>,
 }
 
 /// Who gives a side its orders.

@@ -69,6 +69,12 @@ pub fn apply_option_effects(
             ctx.sides[p as usize].orders.choices = choices;
             let answers = std::mem::take(&mut ctx.sides[p as usize].orders.answers);
             for &(event, o) in &answers {
+                // Remembered before the effects, so this turn's rules can test the answer.
+                let answered = &mut ctx.sides[p as usize].answered;
+                match answered.iter_mut().find(|(e, _)| *e == event) {
+                    Some(entry) => entry.1 = o,
+                    None => answered.push((event, o)),
+                }
                 if let Some((_, decision)) = &c.events[event as usize].choice
                     && let Some(option) = decision.options.get(o as usize)
                 {
@@ -316,6 +322,24 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
         }
         // Briefing effects must respect ranges before anyone decides on them.
         ctx.clamp();
+        if c.gated {
+            for p in 0..2u8 {
+                let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
+                masks.clear();
+                for d in &c.decisions[p as usize] {
+                    let mut mask = 0u64;
+                    for (o, option) in d.options.iter().enumerate() {
+                        let open = match &option.available {
+                            Some(cond) => ctx.eval(cond, Some(p)),
+                            None => true,
+                        };
+                        mask |= u64::from(open) << o;
+                    }
+                    masks.push(mask);
+                }
+                ctx.sides[p as usize].available = masks;
+            }
+        }
         ctx.m.phase = Phase::Orders;
         ctx.m.released = !ctx.m.hold;
     });
