@@ -320,12 +320,20 @@ fn the_cuban_crisis_plays_every_construct_through_to_an_ending() {
     let o = doves.outcome.as_ref().unwrap();
     assert_eq!(o.ending.as_deref(), Some("missiles_withdrawn"), "{}", o.text);
     assert_eq!(metric(&doves, 10, "missiles_ready"), 0.0, "the deal on the day of the letter");
-    // Hawks: the invasion becomes available once the force is ready, and risk mounts.
-    let hawks = play(&s, "defector", "defector", 1);
-    let invaded = hawks.history.iter().any(|t| t.orders[0]["response"] == "invade");
-    assert!(invaded, "the invasion is chosen once it is available");
-    let first = hawks.history.iter().position(|t| t.orders[0]["response"] == "invade").unwrap();
-    assert!(first >= 9, "not before the invasion force is ready (turn {})", first + 1);
+    // A hawkish US: the invasion (its first defecting option) is chosen from the first
+    // turn it is available, air strikes (the next of that stance) before. The force is
+    // above 70 at the briefing of turn 7 (10, then 7 a day and 5 more for each strike).
+    let mut reached = 0;
+    for seed in 1..=20 {
+        let rec = play(&s, "defector", "cooperator", seed);
+        let response: Vec<&str> = rec.history.iter().map(|t| t.orders[0]["response"].as_str()).collect();
+        for (turn, r) in response.iter().enumerate() {
+            let expected = if turn < 6 { "air_strikes" } else { "invade" };
+            assert_eq!(*r, expected, "seed {seed}, turn {}: {response:?}", turn + 1);
+        }
+        reached += usize::from(response.len() >= 7);
+    }
+    assert!(reached > 0, "some games last until the invasion is possible");
 }
 
 #[test]

@@ -79,10 +79,10 @@ pub struct Element<'a> {
     pub provenance: Provenance<'a>,
 }
 
-/// Every option (event choices included), rule, event and early ending, in file order.
+/// Every option (event choices included), rule, event and ending (early and on-time
+/// cases), in file order.
 pub fn elements(s: &Scenario) -> Vec<Element<'_>> {
-    let mut out = Vec::new();
-    let options = |path: String, d: &Decision| -> Vec<Element<'_>> {
+    fn options<'a>(path: String, d: &'a Decision) -> Vec<Element<'a>> {
         d.options
             .iter()
             .enumerate()
@@ -95,7 +95,8 @@ pub fn elements(s: &Scenario) -> Vec<Element<'_>> {
                 provenance: Provenance::of(opt.source.as_deref(), opt.basis.as_ref()),
             })
             .collect()
-    };
+    }
+    let mut out = Vec::new();
     for (p, player) in s.players.iter().enumerate() {
         for (d, decision) in player.decisions.iter().enumerate() {
             out.extend(options(format!("players[{p}].decisions[{d}]"), decision));
