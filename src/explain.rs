@@ -3,8 +3,8 @@
 //! the game and the debrief report all explain through this one module, and all show
 //! what each cause rests on through [`provenance_of`] and [`Provenance::label`].
 
-pub use crate::scenario::provenance::Provenance;
 use crate::scenario::LoadedScenario;
+pub use crate::scenario::provenance::Provenance;
 use crate::scenario::schema::Basis;
 use crate::sim::record::{CauseRecord, TurnRecord};
 
@@ -202,7 +202,8 @@ fn grounds<'a>(
             .find(|r| r.id == id)
             .map(|r| (r.source.as_deref(), r.basis.as_ref()))
     };
-    let option = |o: &'a crate::scenario::schema::OptionDef| (o.source.as_deref(), o.basis.as_ref());
+    let option =
+        |o: &'a crate::scenario::schema::OptionDef| (o.source.as_deref(), o.basis.as_ref());
     match cause {
         CauseRecord::Option {
             player,

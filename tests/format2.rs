@@ -42,7 +42,10 @@ fn scenario(a_options: &str, metrics: &str, extra: &str) -> String {
 
 /// The same, with fields added to `endings`.
 fn with_endings(src: String, endings: &str) -> String {
-    src.replace(r#"on_time: "Over.""#, &format!(r#"on_time: "Over.", {endings}"#))
+    src.replace(
+        r#"on_time: "Over.""#,
+        &format!(r#"on_time: "Over.", {endings}"#),
+    )
 }
 
 const PLAIN_A: &str = r#"(id: "c", name: "C", stance: Cooperate, basis: Assumption("test")),
@@ -50,15 +53,26 @@ const PLAIN_A: &str = r#"(id: "c", name: "C", stance: Cooperate, basis: Assumpti
 
 fn load(src: &str) -> Arc<LoadedScenario> {
     Arc::new(
-        scenario::parse_and_validate("f2.ron", src.as_bytes())
-            .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))),
+        scenario::parse_and_validate("f2.ron", src.as_bytes()).unwrap_or_else(|d| {
+            panic!(
+                "{}",
+                d.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        }),
     )
 }
 
 fn errors(src: &str) -> Vec<String> {
     match scenario::parse_and_validate("f2.ron", src.as_bytes()) {
         Ok(_) => Vec::new(),
-        Err(d) => d.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect(),
+        Err(d) => d
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect(),
     }
 }
 
@@ -100,14 +114,27 @@ fn turns_can_be_days_or_weeks() {
             "1 November 1962"
         ]
     );
-    let weeks = days.replace("start_day: 27, days_per_turn: 1", "start_day: 22, days_per_turn: 7");
+    let weeks = days.replace(
+        "start_day: 27, days_per_turn: 1",
+        "start_day: 22, days_per_turn: 7",
+    );
     let s = load(&weeks);
     assert_eq!(s.date(2), "29 October 1962");
     assert_eq!(s.date(3), "5 November 1962");
     let bad = days.replace("start_day: 27", "start_day: 32");
-    assert!(errors(&bad).iter().any(|e| e.contains("start_day must be 1 to 31")), "{:?}", errors(&bad));
+    assert!(
+        errors(&bad)
+            .iter()
+            .any(|e| e.contains("start_day must be 1 to 31")),
+        "{:?}",
+        errors(&bad)
+    );
     let bad = days.replace("days_per_turn: 1", "days_per_turn: 0");
-    assert!(errors(&bad).iter().any(|e| e.contains("days_per_turn must be 1 to")));
+    assert!(
+        errors(&bad)
+            .iter()
+            .any(|e| e.contains("days_per_turn must be 1 to"))
+    );
 }
 
 /// `invade` is the first defecting option but only available once `ready` passes 2.5.
@@ -125,9 +152,16 @@ fn gated() -> Arc<LoadedScenario> {
 fn an_option_is_available_only_while_its_condition_holds() {
     let s = gated();
     let rec = play(&s, "defector", "cooperator", 1);
-    let chosen: Vec<&str> = rec.history.iter().map(|t| t.orders[0]["move"].as_str()).collect();
+    let chosen: Vec<&str> = rec
+        .history
+        .iter()
+        .map(|t| t.orders[0]["move"].as_str())
+        .collect();
     // `ready` is 0, 1, 2 at the briefings of turns 1 to 3, and 3 from turn 4 on.
-    assert_eq!(chosen, ["strike", "strike", "strike", "invade", "invade", "invade"]);
+    assert_eq!(
+        chosen,
+        ["strike", "strike", "strike", "invade", "invade", "invade"]
+    );
     // Orders from outside that name an unavailable option are refused, with a reason.
     let mut h = Headless::default();
     let m = h.spawn(MatchSetup {
@@ -147,7 +181,10 @@ fn an_option_is_available_only_while_its_condition_holds() {
     assert!(common_enemy::sim::rules::option_available(side, 0, 2));
     h.app.world_mut().write_message(SubmitOrders {
         side: sides[0],
-        orders: Orders { choices: vec![1], answers: vec![] },
+        orders: Orders {
+            choices: vec![1],
+            answers: vec![],
+        },
     });
     h.step();
     let refused: Vec<OrdersRefused> = h
@@ -158,8 +195,17 @@ fn an_option_is_available_only_while_its_condition_holds() {
         .copied()
         .collect();
     assert_eq!(refused.len(), 1);
-    assert_eq!(refused[0].reason, OrderRefusal::Unavailable { decision: 0, option: 1 });
-    assert_eq!(refused[0].reason.describe(&s, 0), "\"Invade\" (Move) is not available this turn");
+    assert_eq!(
+        refused[0].reason,
+        OrderRefusal::Unavailable {
+            decision: 0,
+            option: 1
+        }
+    );
+    assert_eq!(
+        refused[0].reason.describe(&s, 0),
+        "\"Invade\" (Move) is not available this turn"
+    );
     // A decision whose every option is gated is refused when the file is checked.
     let all_gated = scenario(
         r#"(id: "c", name: "C", stance: Cooperate, available: Turn(from: 1, to: 2), basis: Assumption("t")),
@@ -167,7 +213,11 @@ fn an_option_is_available_only_while_its_condition_holds() {
         "",
         "",
     );
-    assert!(errors(&all_gated).iter().any(|e| e.contains("has an `available` condition")));
+    assert!(
+        errors(&all_gated)
+            .iter()
+            .any(|e| e.contains("has an `available` condition"))
+    );
 }
 
 /// A counter that a `ChancePer` rule on `risk` adds to.
@@ -194,9 +244,15 @@ fn a_chance_grows_with_its_metric() {
     // p = -0.2 + 0.01 × risk, held within [0, 1]: 0 at 10, 0.3 at 50, 0.8 at 100.
     assert_eq!(hits(10.0), 0.0);
     let mid = hits(50.0);
-    assert!((240.0..=360.0).contains(&mid), "about 300 of 1000 at p = 0.3, got {mid}");
+    assert!(
+        (240.0..=360.0).contains(&mid),
+        "about 300 of 1000 at p = 0.3, got {mid}"
+    );
     let high = hits(100.0);
-    assert!((740.0..=860.0).contains(&high), "about 800 of 1000 at p = 0.8, got {high}");
+    assert!(
+        (740.0..=860.0).contains(&high),
+        "about 800 of 1000 at p = 0.8, got {high}"
+    );
     assert!(high > mid, "a higher risk draws more accidents");
     assert_eq!(mid, hits(50.0), "the same seed draws the same accidents");
 }
@@ -211,8 +267,14 @@ fn fog_shows_an_estimate_and_never_changes_an_outcome() {
         &metrics.replace("FOG", r#"fog: (players: ["b"], error: 10)"#),
         rules,
     ));
-    let (r1, r2) = (play(&clear, "tit_for_tat", "random", 5), play(&foggy, "tit_for_tat", "random", 5));
-    assert_eq!(r1.history, r2.history, "fog changes what a side sees, not what happens");
+    let (r1, r2) = (
+        play(&clear, "tit_for_tat", "random", 5),
+        play(&foggy, "tit_for_tat", "random", 5),
+    );
+    assert_eq!(
+        r1.history, r2.history,
+        "fog changes what a side sees, not what happens"
+    );
     let slot = foggy.slot_of("risk").unwrap();
     let c = &foggy.compiled;
     let mut differs = false;
@@ -220,16 +282,36 @@ fn fog_shows_an_estimate_and_never_changes_an_outcome() {
         let truth = t.metrics["risk"];
         let turn = turn as u32 + 1;
         let seen = common_enemy::sim::fog::seen_value(c, 5, turn, 1, slot, truth);
-        assert!((seen - truth).abs() <= 10.0, "an estimate stays within the error");
-        assert_eq!(seen, common_enemy::sim::fog::seen_value(c, 5, turn, 1, slot, truth));
-        assert_eq!(common_enemy::sim::fog::seen_value(c, 5, turn, 0, slot, truth), truth, "a is not fogged");
+        assert!(
+            (seen - truth).abs() <= 10.0,
+            "an estimate stays within the error"
+        );
+        assert_eq!(
+            seen,
+            common_enemy::sim::fog::seen_value(c, 5, turn, 1, slot, truth)
+        );
+        assert_eq!(
+            common_enemy::sim::fog::seen_value(c, 5, turn, 0, slot, truth),
+            truth,
+            "a is not fogged"
+        );
         differs |= seen != truth;
     }
     assert!(differs, "b sees estimates, not the truth");
-    let bad = scenario(PLAIN_A, &metrics.replace("FOG", r#"fog: (players: ["c"], error: -1)"#), "");
+    let bad = scenario(
+        PLAIN_A,
+        &metrics.replace("FOG", r#"fog: (players: ["c"], error: -1)"#),
+        "",
+    );
     let e = errors(&bad);
-    assert!(e.iter().any(|e| e.contains("unknown player \"c\"")), "{e:?}");
-    assert!(e.iter().any(|e| e.contains("the error of an estimate")), "{e:?}");
+    assert!(
+        e.iter().any(|e| e.contains("unknown player \"c\"")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|e| e.contains("the error of an estimate")),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -248,10 +330,28 @@ fn places_are_held_by_players_or_named_factions() {
     assert_eq!(labels, ["Government of Cuba", "B", "neutral"]);
     // The map plays like any other: a game runs to its end.
     assert_eq!(play(&s, "cooperator", "defector", 1).history.len(), 6);
-    let unknown = scenario(PLAIN_A, "", &map.replace(r#"holder: "b""#, r#"holder: "cubaa""#));
-    assert!(errors(&unknown).iter().any(|e| e.contains("unknown player or faction \"cubaa\"")));
-    let clash = scenario(PLAIN_A, "", &map.replace(r#"(id: "cuba", name"#, r#"(id: "a", name"#));
-    assert!(errors(&clash).iter().any(|e| e.contains("is also a player id")), "{:?}", errors(&clash));
+    let unknown = scenario(
+        PLAIN_A,
+        "",
+        &map.replace(r#"holder: "b""#, r#"holder: "cubaa""#),
+    );
+    assert!(
+        errors(&unknown)
+            .iter()
+            .any(|e| e.contains("unknown player or faction \"cubaa\""))
+    );
+    let clash = scenario(
+        PLAIN_A,
+        "",
+        &map.replace(r#"(id: "cuba", name"#, r#"(id: "a", name"#),
+    );
+    assert!(
+        errors(&clash)
+            .iter()
+            .any(|e| e.contains("is also a player id")),
+        "{:?}",
+        errors(&clash)
+    );
 }
 
 #[test]
@@ -263,15 +363,31 @@ fn the_ending_on_time_depends_on_the_final_state() {
     let rules = r#"joint_rules: [(id: "a_scores", when: Chose(player: "a", decision: "move", option: "d"), effects: [Add(metric: "a.score", value: 1)], basis: Assumption("t"))],"#;
     let s = load(&with_endings(scenario(PLAIN_A, "", rules), cases));
     let ahead = play(&s, "defector", "cooperator", 1).outcome.unwrap();
-    assert_eq!((ahead.ending.as_deref(), ahead.text.as_str(), ahead.won), (Some("a_ahead"), "A is ahead.", [true, false]));
+    assert_eq!(
+        (ahead.ending.as_deref(), ahead.text.as_str(), ahead.won),
+        (Some("a_ahead"), "A is ahead.", [true, false])
+    );
     let level = play(&s, "cooperator", "cooperator", 1).outcome.unwrap();
-    assert_eq!((level.ending.as_deref(), level.won), (Some("level"), [false, false]));
+    assert_eq!(
+        (level.ending.as_deref(), level.won),
+        (Some("level"), [false, false])
+    );
     // Without a case that holds, the plain ending on time applies.
-    let plain = load(&with_endings(scenario(PLAIN_A, "", rules), &cases.replace("when: Always", "when: Turn(from: 99, to: 99)")));
+    let plain = load(&with_endings(
+        scenario(PLAIN_A, "", rules),
+        &cases.replace("when: Always", "when: Turn(from: 99, to: 99)"),
+    ));
     let o = play(&plain, "cooperator", "cooperator", 1).outcome.unwrap();
     assert_eq!((o.ending, o.text.as_str()), (None, "Over."));
-    let dup = with_endings(scenario(PLAIN_A, "", ""), &cases.replace(r#""level""#, r#""a_ahead""#));
-    assert!(errors(&dup).iter().any(|e| e.contains("duplicate ending id")));
+    let dup = with_endings(
+        scenario(PLAIN_A, "", ""),
+        &cases.replace(r#""level""#, r#""a_ahead""#),
+    );
+    assert!(
+        errors(&dup)
+            .iter()
+            .any(|e| e.contains("duplicate ending id"))
+    );
 }
 
 #[test]
@@ -288,13 +404,33 @@ fn a_rule_meets_an_event_answer_in_the_turn_it_is_given() {
     let s = load(&scenario(PLAIN_A, metrics, extra));
     let yes = play(&s, "cooperator", "cooperator", 1);
     let deals: Vec<f64> = (0..6).map(|t| metric(&yes, t, "deals")).collect();
-    assert_eq!(deals, [0.0, 0.0, 1.0, 2.0, 3.0, 4.0], "from the turn of the answer on");
+    assert_eq!(
+        deals,
+        [0.0, 0.0, 1.0, 2.0, 3.0, 4.0],
+        "from the turn of the answer on"
+    );
     let no = play(&s, "defector", "cooperator", 1);
     assert_eq!(metric(&no, 5, "deals"), 0.0);
-    let wrong_player = scenario(PLAIN_A, metrics, &extra.replace(r#"Answered(player: "a""#, r#"Answered(player: "b""#));
-    assert!(errors(&wrong_player).iter().any(|e| e.contains("offers its choice to \"a\"")));
-    let wrong_option = scenario(PLAIN_A, metrics, &extra.replace(r#"option: "yes")"#, r#"option: "yess")"#));
-    assert!(errors(&wrong_option).iter().any(|e| e.contains("unknown option \"yess\"")));
+    let wrong_player = scenario(
+        PLAIN_A,
+        metrics,
+        &extra.replace(r#"Answered(player: "a""#, r#"Answered(player: "b""#),
+    );
+    assert!(
+        errors(&wrong_player)
+            .iter()
+            .any(|e| e.contains("offers its choice to \"a\""))
+    );
+    let wrong_option = scenario(
+        PLAIN_A,
+        metrics,
+        &extra.replace(r#"option: "yes")"#, r#"option: "yess")"#),
+    );
+    assert!(
+        errors(&wrong_option)
+            .iter()
+            .any(|e| e.contains("unknown option \"yess\""))
+    );
 }
 
 #[test]
@@ -307,7 +443,11 @@ fn format_1_files_load_unchanged_and_unknown_formats_are_refused() {
     let cuba = scenario::load(Path::new("scenarios/cuba_1962.ron")).unwrap();
     assert_eq!(cuba.scenario.format, 2);
     let future = scenario(PLAIN_A, "", "").replace("format: 2", "format: 3");
-    assert!(errors(&future).iter().any(|e| e.contains("format 3 is not supported")));
+    assert!(
+        errors(&future)
+            .iter()
+            .any(|e| e.contains("format 3 is not supported"))
+    );
 }
 
 #[test]
@@ -318,36 +458,71 @@ fn the_cuban_crisis_plays_every_construct_through_to_an_ending() {
     // Two sides that back off meet the Soviet offer with the quiet channel on day 11.
     let doves = play(&s, "cooperator", "cooperator", 1);
     let o = doves.outcome.as_ref().unwrap();
-    assert_eq!(o.ending.as_deref(), Some("missiles_withdrawn"), "{}", o.text);
-    assert_eq!(metric(&doves, 10, "missiles_ready"), 0.0, "the deal on the day of the letter");
+    assert_eq!(
+        o.ending.as_deref(),
+        Some("missiles_withdrawn"),
+        "{}",
+        o.text
+    );
+    assert_eq!(
+        metric(&doves, 10, "missiles_ready"),
+        0.0,
+        "the deal on the day of the letter"
+    );
     // A hawkish US: the invasion (its first defecting option) is chosen from the first
     // turn it is available, air strikes (the next of that stance) before. The force is
     // above 70 at the briefing of turn 7 (10, then 7 a day and 5 more for each strike).
     let mut reached = 0;
     for seed in 1..=20 {
         let rec = play(&s, "defector", "cooperator", seed);
-        let response: Vec<&str> = rec.history.iter().map(|t| t.orders[0]["response"].as_str()).collect();
+        let response: Vec<&str> = rec
+            .history
+            .iter()
+            .map(|t| t.orders[0]["response"].as_str())
+            .collect();
         for (turn, r) in response.iter().enumerate() {
             let expected = if turn < 6 { "air_strikes" } else { "invade" };
             assert_eq!(*r, expected, "seed {seed}, turn {}: {response:?}", turn + 1);
         }
         reached += usize::from(response.len() >= 7);
     }
-    assert!(reached > 0, "some games last until the invasion is possible");
+    assert!(
+        reached > 0,
+        "some games last until the invasion is possible"
+    );
 }
 
 #[test]
 fn simulate_tells_what_each_side_estimated_and_on_what_each_change_rests() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_common-enemy"))
         .args(["simulate", "--scenario", "scenarios/cuba_1962.ron"])
-        .args(["--player", "us=tit_for_tat", "--player", "ussr=defector", "--seed", "2"])
+        .args([
+            "--player",
+            "us=tit_for_tat",
+            "--player",
+            "ussr=defector",
+            "--seed",
+            "2",
+        ])
         .output()
         .unwrap();
     let story = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{story}");
     assert!(story.contains("== Turn 1 · 16 October 1962 =="), "{story}");
-    assert!(story.contains("Soviet Union estimates war_risk at"), "{story}");
-    assert!(story.contains("United States estimates missiles_ready at"), "{story}");
-    assert!(!story.contains("Soviet Union estimates missiles_ready"), "only the US is fogged there");
-    assert!(story.contains("[background]") && story.contains("[game assumption]"), "{story}");
+    assert!(
+        story.contains("Soviet Union estimates war_risk at"),
+        "{story}"
+    );
+    assert!(
+        story.contains("United States estimates missiles_ready at"),
+        "{story}"
+    );
+    assert!(
+        !story.contains("Soviet Union estimates missiles_ready"),
+        "only the US is fogged there"
+    );
+    assert!(
+        story.contains("[background]") && story.contains("[game assumption]"),
+        "{story}"
+    );
 }

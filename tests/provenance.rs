@@ -36,7 +36,9 @@ fn every_shipped_element_says_what_it_rests_on() {
             .collect();
         assert!(unstated.is_empty(), "{name}: {unstated:?}");
         assert!(
-            !s.warnings.iter().any(|w| w.message.contains("does not say what it rests on")),
+            !s.warnings
+                .iter()
+                .any(|w| w.message.contains("does not say what it rests on")),
             "{name}"
         );
     }
@@ -45,15 +47,31 @@ fn every_shipped_element_says_what_it_rests_on() {
 #[test]
 fn the_article_scenarios_name_their_source_and_every_quotation_is_in_it() {
     let text = std::fs::read_to_string("scenarios/sources/syria_2015.txt").unwrap();
-    for name in ["syria_2015", "air_deconfliction", "target_list", "sanctions_minsk"] {
+    for name in [
+        "syria_2015",
+        "air_deconfliction",
+        "target_list",
+        "sanctions_minsk",
+    ] {
         let s = scenario::load(Path::new(&format!("scenarios/{name}.ron"))).unwrap();
-        assert_eq!(s.scenario.source.file.as_deref(), Some("sources/syria_2015.txt"), "{name}");
-        assert_eq!(provenance::check_quotations(&s.scenario, &text), vec![], "{name}");
+        assert_eq!(
+            s.scenario.source.file.as_deref(),
+            Some("sources/syria_2015.txt"),
+            "{name}"
+        );
+        assert_eq!(
+            provenance::check_quotations(&s.scenario, &text),
+            vec![],
+            "{name}"
+        );
         let quoted = provenance::elements(&s.scenario)
             .iter()
             .filter(|e| matches!(e.provenance, Provenance::Article(_)))
             .count();
-        assert!(quoted >= 8, "{name} rests on the article: {quoted} quotations");
+        assert!(
+            quoted >= 8,
+            "{name} rests on the article: {quoted} quotations"
+        );
     }
 }
 
@@ -62,8 +80,15 @@ fn beside_source(tag: &str, scenario_text: &str, file: &str) -> std::path::PathB
     let dir = std::env::temp_dir().join(format!("ce-prov-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("sources")).unwrap();
-    std::fs::copy("scenarios/sources/syria_2015.txt", dir.join("sources/syria_2015.txt")).unwrap();
-    let src = scenario_text.replace(r#"file: "sources/syria_2015.txt""#, &format!("file: {file:?}"));
+    std::fs::copy(
+        "scenarios/sources/syria_2015.txt",
+        dir.join("sources/syria_2015.txt"),
+    )
+    .unwrap();
+    let src = scenario_text.replace(
+        r#"file: "sources/syria_2015.txt""#,
+        &format!("file: {file:?}"),
+    );
     let path = dir.join("s.ron");
     std::fs::write(&path, src).unwrap();
     path
@@ -89,7 +114,10 @@ fn a_quotation_not_in_the_source_is_an_error_with_the_closest_sentence() {
         .iter()
         .find(|d| d.message.contains("not in the source text word for word"))
         .unwrap_or_else(|| panic!("{errors:?}"));
-    assert_eq!(e.field.as_deref(), Some("players[1].decisions[0].options[1].source"));
+    assert_eq!(
+        e.field.as_deref(),
+        Some("players[1].decisions[0].options[1].source")
+    );
     assert!(e.line > 1, "placed at the quotation: {e:?}");
     let hint = e.hint.as_deref().unwrap_or_default();
     assert!(
@@ -101,7 +129,9 @@ fn a_quotation_not_in_the_source_is_an_error_with_the_closest_sentence() {
     for file in ["../etc/passwd", "/etc/passwd", "sources/missing.txt"] {
         let errors = scenario::load(&beside_source("path", &original, file)).unwrap_err();
         assert!(
-            errors.iter().any(|d| d.field.as_deref() == Some("source.file")),
+            errors
+                .iter()
+                .any(|d| d.field.as_deref() == Some("source.file")),
             "{file}: {errors:?}"
         );
     }
@@ -140,9 +170,18 @@ fn bot(id: &str) -> (Controller, String) {
 fn causes_and_the_debrief_show_the_basis_and_the_assumptions() {
     let s = Arc::new(scenario::load(Path::new("scenarios/syria_2015.ron")).unwrap());
     let label = |cause: CauseRecord| provenance_of(&s, &cause).label();
-    assert_eq!(label(CauseRecord::JointRule("shared_targets".into())), "from the article");
-    assert_eq!(label(CauseRecord::ChanceRule("isis_recruits".into())), "game assumption");
-    assert_eq!(label(CauseRecord::Event("airliner_bombing".into())), "background");
+    assert_eq!(
+        label(CauseRecord::JointRule("shared_targets".into())),
+        "from the article"
+    );
+    assert_eq!(
+        label(CauseRecord::ChanceRule("isis_recruits".into())),
+        "game assumption"
+    );
+    assert_eq!(
+        label(CauseRecord::Event("airliner_bombing".into())),
+        "background"
+    );
     assert_eq!(
         label(CauseRecord::Option {
             player: "us".into(),
@@ -153,11 +192,23 @@ fn causes_and_the_debrief_show_the_basis_and_the_assumptions() {
     );
     assert_eq!(label(CauseRecord::Clamp), "basis not stated");
 
-    let rec = play_recorded(s.clone(), 4, Some(8), Some(0.05), [bot("tit_for_tat"), bot("defector")]);
+    let rec = play_recorded(
+        s.clone(),
+        4,
+        Some(8),
+        Some(0.05),
+        [bot("tit_for_tat"), bot("defector")],
+    );
     let md = debrief::markdown(&rec, Some(&s));
     assert!(md.contains("## What the game adds to the article"), "{md}");
-    assert!(md.contains("Game assumptions: the designer's choices"), "{md}");
-    assert!(md.contains("Background: facts from outside the article"), "{md}");
+    assert!(
+        md.contains("Game assumptions: the designer's choices"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Background: facts from outside the article"),
+        "{md}"
+    );
     assert!(md.contains("| chance rule | ISIS recruits"), "{md}");
     assert!(
         md.contains("*from the article*") || md.contains("*game assumption*"),

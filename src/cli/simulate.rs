@@ -190,11 +190,7 @@ fn turn_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
         }
         if let Some((c, q)) = swing.quote(s).filter(|(c, _)| Some(*c) != main) {
             let q: String = q.trim().chars().take(120).collect();
-            out += &format!(
-                "{:>8}[{}] “{q}”\n",
-                "",
-                provenance_of(s, c).label()
-            );
+            out += &format!("{:>8}[{}] “{q}”\n", "", provenance_of(s, c).label());
         }
     }
     let scores: Vec<String> = sc
@@ -216,7 +212,8 @@ fn fog_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
             continue;
         };
         for (p, player) in s.scenario.players.iter().enumerate() {
-            let seen = crate::sim::fog::seen_value(&s.compiled, seed, t.turn, p as u8, *slot, truth);
+            let seen =
+                crate::sim::fog::seen_value(&s.compiled, seed, t.turn, p as u8, *slot, truth);
             if seen != truth {
                 out += &format!(
                     "  {} estimates {key} at {seen:.1} (true {truth:.1})\n",

@@ -313,9 +313,11 @@ fn assumptions(s: &LoadedScenario) -> String {
             md(text)
         ));
     }
-    let mut out = String::from("## What the game adds to the article
+    let mut out = String::from(
+        "## What the game adds to the article
 
-");
+",
+    );
     if rows.iter().all(Vec::is_empty) {
         out += "Every option, rule, event and ending rests on a quotation from the source.
 
@@ -323,13 +325,22 @@ fn assumptions(s: &LoadedScenario) -> String {
         return out;
     }
     for (heading, list) in [
-        ("Game assumptions: the designer's choices, each with its reason", &rows[0]),
-        ("Background: facts from outside the article, each with its citation", &rows[1]),
+        (
+            "Game assumptions: the designer's choices, each with its reason",
+            &rows[0],
+        ),
+        (
+            "Background: facts from outside the article, each with its citation",
+            &rows[1],
+        ),
     ] {
         if list.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "{heading}:\n\n| element | name | why / citation |\n| --- | --- | --- |");
+        let _ = writeln!(
+            out,
+            "{heading}:\n\n| element | name | why / citation |\n| --- | --- | --- |"
+        );
         for r in list.iter() {
             out += r;
             out += "\n";

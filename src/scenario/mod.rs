@@ -50,10 +50,14 @@ impl LoadedScenario {
     pub fn holder_label(&self, l: &schema::Location) -> String {
         let named = l.holder.as_deref().and_then(|h| {
             let player = self.scenario.players.iter().find(|p| p.id == h);
-            let faction = self.scenario.map.as_ref().and_then(|m| {
-                m.factions.iter().find(|f| f.id == h)
-            });
-            player.map(|p| p.name.clone()).or(faction.map(|f| f.name.clone()))
+            let faction = self
+                .scenario
+                .map
+                .as_ref()
+                .and_then(|m| m.factions.iter().find(|f| f.id == h));
+            player
+                .map(|p| p.name.clone())
+                .or(faction.map(|f| f.name.clone()))
         });
         named.unwrap_or_else(|| {
             match l.held_by {

@@ -126,11 +126,24 @@ pub fn elements(s: &Scenario) -> Vec<Element<'_>> {
             provenance: Provenance::of(e.source.as_deref(), e.basis.as_ref()),
         });
         if let Some(choice) = &e.choice {
-            out.extend(options(format!("events[{i}].choice.decision"), &choice.decision));
+            out.extend(options(
+                format!("events[{i}].choice.decision"),
+                &choice.decision,
+            ));
         }
     }
-    let endings = s.endings.early.iter().enumerate().map(|(i, e)| (format!("endings.early[{i}]"), e));
-    let cases = s.endings.on_time_cases.iter().enumerate().map(|(i, e)| (format!("endings.on_time_cases[{i}]"), e));
+    let endings = s
+        .endings
+        .early
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (format!("endings.early[{i}]"), e));
+    let cases = s
+        .endings
+        .on_time_cases
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (format!("endings.on_time_cases[{i}]"), e));
     for (path, e) in endings.chain(cases) {
         out.push(Element {
             path,
@@ -218,7 +231,8 @@ pub fn check_quotations(s: &Scenario, text: &str) -> Vec<Problem> {
         }
         let hint = if hinted < MAX_HINTED_QUOTATIONS {
             hinted += 1;
-            closest(&wanted, &sentences).map(|c| format!("the closest sentence in the source is: {c}"))
+            closest(&wanted, &sentences)
+                .map(|c| format!("the closest sentence in the source is: {c}"))
         } else {
             None
         };
@@ -349,7 +363,10 @@ mod tests {
     fn labels_name_the_basis() {
         let b = Basis::Assumption("why".into());
         assert_eq!(Provenance::of(Some("q"), None).label(), "from the article");
-        assert_eq!(Provenance::of(Some("q"), Some(&b)).label(), "game assumption");
+        assert_eq!(
+            Provenance::of(Some("q"), Some(&b)).label(),
+            "game assumption"
+        );
         assert_eq!(
             Provenance::of(None, Some(&Basis::Background("c".into()))).line(),
             "background: c"

@@ -307,9 +307,13 @@ impl<'a> Checker<'a> {
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (format!("endings.early[{i}].id"), e.id.as_str()))
-                .chain(s.endings.on_time_cases.iter().enumerate().map(|(i, e)| {
-                    (format!("endings.on_time_cases[{i}].id"), e.id.as_str())
-                })),
+                .chain(
+                    s.endings
+                        .on_time_cases
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| (format!("endings.on_time_cases[{i}].id"), e.id.as_str())),
+                ),
         );
 
         let metrics = self.metrics();
@@ -374,9 +378,11 @@ impl<'a> Checker<'a> {
             score_metric,
             gated: false,
         };
-        let gated = compiled.decisions.iter().flatten().any(|d| {
-            d.options.iter().any(|o| o.available.is_some())
-        });
+        let gated = compiled
+            .decisions
+            .iter()
+            .flatten()
+            .any(|d| d.options.iter().any(|o| o.available.is_some()));
         let compiled = Compiled { gated, ..compiled };
         self.turn_work(&compiled);
         Some(compiled)
@@ -552,9 +558,8 @@ impl<'a> Checker<'a> {
                 if let Some(strike) = &opt.strikes {
                     self.strike_places(&format!("{opath}.strikes"), strike);
                 }
-                let available = (opt.available != Condition::Always).then(|| {
-                    self.cond(&format!("{opath}.available"), &opt.available, Some(owner))
-                });
+                let available = (opt.available != Condition::Always)
+                    .then(|| self.cond(&format!("{opath}.available"), &opt.available, Some(owner)));
                 COption {
                     id: opt.id.clone(),
                     stance: opt.stance,
@@ -919,8 +924,12 @@ impl<'a> Checker<'a> {
         match choice.decision.options.iter().position(|o| o.id == option) {
             Some(i) => i as u8,
             None => {
-                let known: Vec<&str> =
-                    choice.decision.options.iter().map(|o| o.id.as_str()).collect();
+                let known: Vec<&str> = choice
+                    .decision
+                    .options
+                    .iter()
+                    .map(|o| o.id.as_str())
+                    .collect();
                 self.unknown(&format!("{path}.option"), "option", option, known);
                 0
             }
@@ -1075,7 +1084,12 @@ impl<'a> Checker<'a> {
                     .copied()
                     .chain(map.factions.iter().map(|f| f.id.as_str()))
                     .collect();
-                self.unknown(&format!("map.locations[{i}].holder"), "player or faction", h, known);
+                self.unknown(
+                    &format!("map.locations[{i}].holder"),
+                    "player or faction",
+                    h,
+                    known,
+                );
             }
         }
         let factions = self.index(
