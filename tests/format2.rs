@@ -186,7 +186,10 @@ fn an_option_is_available_only_while_its_condition_holds() {
             answers: vec![],
         },
     });
-    h.step();
+    // The schedule alone, so the refusal is still in this update's messages.
+    h.app
+        .world_mut()
+        .run_schedule(common_enemy::sim::TurnSchedule);
     let refused: Vec<OrdersRefused> = h
         .app
         .world()
