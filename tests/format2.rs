@@ -76,6 +76,15 @@ fn errors(src: &str) -> Vec<String> {
     }
 }
 
+/// Asserts that `src` is refused with an error containing `part`.
+fn assert_refused(src: &str, part: &str) {
+    let e = errors(src);
+    assert!(
+        e.iter().any(|e| e.contains(part)),
+        "{part:?} not among {e:?}"
+    );
+}
+
 fn bot(id: &str) -> (Controller, String) {
     (
         Controller::Strategy {
@@ -122,19 +131,9 @@ fn turns_can_be_days_or_weeks() {
     assert_eq!(s.date(2), "29 October 1962");
     assert_eq!(s.date(3), "5 November 1962");
     let bad = days.replace("start_day: 27", "start_day: 32");
-    assert!(
-        errors(&bad)
-            .iter()
-            .any(|e| e.contains("start_day must be 1 to 31")),
-        "{:?}",
-        errors(&bad)
-    );
+    assert_refused(&bad, "start_day must be 1 to 31");
     let bad = days.replace("days_per_turn: 1", "days_per_turn: 0");
-    assert!(
-        errors(&bad)
-            .iter()
-            .any(|e| e.contains("days_per_turn must be 1 to"))
-    );
+    assert_refused(&bad, "days_per_turn must be 1 to");
 }
 
 /// `invade` is the first defecting option but only available once `ready` passes 2.5.
@@ -216,11 +215,7 @@ fn an_option_is_available_only_while_its_condition_holds() {
         "",
         "",
     );
-    assert!(
-        errors(&all_gated)
-            .iter()
-            .any(|e| e.contains("has an `available` condition"))
-    );
+    assert_refused(&all_gated, "has an `available` condition");
 }
 
 /// A counter that a `ChancePer` rule on `risk` adds to.
@@ -306,15 +301,8 @@ fn fog_shows_an_estimate_and_never_changes_an_outcome() {
         &metrics.replace("FOG", r#"fog: (players: ["c"], error: -1)"#),
         "",
     );
-    let e = errors(&bad);
-    assert!(
-        e.iter().any(|e| e.contains("unknown player \"c\"")),
-        "{e:?}"
-    );
-    assert!(
-        e.iter().any(|e| e.contains("the error of an estimate")),
-        "{e:?}"
-    );
+    assert_refused(&bad, "unknown player \"c\"");
+    assert_refused(&bad, "the error of an estimate");
 }
 
 #[test]
@@ -338,23 +326,13 @@ fn places_are_held_by_players_or_named_factions() {
         "",
         &map.replace(r#"holder: "b""#, r#"holder: "cubaa""#),
     );
-    assert!(
-        errors(&unknown)
-            .iter()
-            .any(|e| e.contains("unknown player or faction \"cubaa\""))
-    );
+    assert_refused(&unknown, "unknown player or faction \"cubaa\"");
     let clash = scenario(
         PLAIN_A,
         "",
         &map.replace(r#"(id: "cuba", name"#, r#"(id: "a", name"#),
     );
-    assert!(
-        errors(&clash)
-            .iter()
-            .any(|e| e.contains("is also a player id")),
-        "{:?}",
-        errors(&clash)
-    );
+    assert_refused(&clash, "is also a player id");
 }
 
 #[test]
@@ -386,11 +364,7 @@ fn the_ending_on_time_depends_on_the_final_state() {
         scenario(PLAIN_A, "", ""),
         &cases.replace(r#""level""#, r#""a_ahead""#),
     );
-    assert!(
-        errors(&dup)
-            .iter()
-            .any(|e| e.contains("duplicate ending id"))
-    );
+    assert_refused(&dup, "duplicate ending id");
 }
 
 #[test]
@@ -419,21 +393,13 @@ fn a_rule_meets_an_event_answer_in_the_turn_it_is_given() {
         metrics,
         &extra.replace(r#"Answered(player: "a""#, r#"Answered(player: "b""#),
     );
-    assert!(
-        errors(&wrong_player)
-            .iter()
-            .any(|e| e.contains("offers its choice to \"a\""))
-    );
+    assert_refused(&wrong_player, "offers its choice to \"a\"");
     let wrong_option = scenario(
         PLAIN_A,
         metrics,
         &extra.replace(r#"option: "yes")"#, r#"option: "yess")"#),
     );
-    assert!(
-        errors(&wrong_option)
-            .iter()
-            .any(|e| e.contains("unknown option \"yess\""))
-    );
+    assert_refused(&wrong_option, "unknown option \"yess\"");
 }
 
 #[test]
@@ -446,11 +412,7 @@ fn format_1_files_load_unchanged_and_unknown_formats_are_refused() {
     let cuba = scenario::load(Path::new("scenarios/cuba_1962.ron")).unwrap();
     assert_eq!(cuba.scenario.format, 2);
     let future = scenario(PLAIN_A, "", "").replace("format: 2", "format: 3");
-    assert!(
-        errors(&future)
-            .iter()
-            .any(|e| e.contains("format 3 is not supported"))
-    );
+    assert_refused(&future, "format 3 is not supported");
 }
 
 #[test]

@@ -79,6 +79,26 @@ pub struct Element<'a> {
     pub provenance: Provenance<'a>,
 }
 
+impl<'a> Element<'a> {
+    fn new(
+        path: String,
+        kind: &'static str,
+        id: &'a str,
+        name: &'a str,
+        source: &'a Option<String>,
+        basis: &'a Option<Basis>,
+    ) -> Self {
+        Element {
+            path,
+            kind,
+            id,
+            name,
+            source: source.as_deref(),
+            provenance: Provenance::of(source.as_deref(), basis.as_ref()),
+        }
+    }
+}
+
 /// Every option (event choices included), rule, event and ending (early and on-time
 /// cases), in file order.
 pub fn elements(s: &Scenario) -> Vec<Element<'_>> {
@@ -86,13 +106,15 @@ pub fn elements(s: &Scenario) -> Vec<Element<'_>> {
         d.options
             .iter()
             .enumerate()
-            .map(|(o, opt)| Element {
-                path: format!("{path}.options[{o}]"),
-                kind: "option",
-                id: opt.id.as_str(),
-                name: opt.name.as_str(),
-                source: opt.source.as_deref(),
-                provenance: Provenance::of(opt.source.as_deref(), opt.basis.as_ref()),
+            .map(|(o, opt)| {
+                Element::new(
+                    format!("{path}.options[{o}]"),
+                    "option",
+                    &opt.id,
+                    &opt.name,
+                    &opt.source,
+                    &opt.basis,
+                )
             })
             .collect()
     }
@@ -107,24 +129,26 @@ pub fn elements(s: &Scenario) -> Vec<Element<'_>> {
         ("chance_rules", "chance rule", &s.chance_rules),
         ("score_rules", "score rule", &s.score_rules),
     ] {
-        out.extend(rules.iter().enumerate().map(|(i, r)| Element {
-            path: format!("{list}[{i}]"),
-            kind,
-            id: r.id.as_str(),
-            name: r.description.as_str(),
-            source: r.source.as_deref(),
-            provenance: Provenance::of(r.source.as_deref(), r.basis.as_ref()),
+        out.extend(rules.iter().enumerate().map(|(i, r)| {
+            Element::new(
+                format!("{list}[{i}]"),
+                kind,
+                &r.id,
+                &r.description,
+                &r.source,
+                &r.basis,
+            )
         }));
     }
     for (i, e) in s.events.iter().enumerate() {
-        out.push(Element {
-            path: format!("events[{i}]"),
-            kind: "event",
-            id: e.id.as_str(),
-            name: e.title.as_str(),
-            source: e.source.as_deref(),
-            provenance: Provenance::of(e.source.as_deref(), e.basis.as_ref()),
-        });
+        out.push(Element::new(
+            format!("events[{i}]"),
+            "event",
+            &e.id,
+            &e.title,
+            &e.source,
+            &e.basis,
+        ));
         if let Some(choice) = &e.choice {
             out.extend(options(
                 format!("events[{i}].choice.decision"),
@@ -145,14 +169,9 @@ pub fn elements(s: &Scenario) -> Vec<Element<'_>> {
         .enumerate()
         .map(|(i, e)| (format!("endings.on_time_cases[{i}]"), e));
     for (path, e) in endings.chain(cases) {
-        out.push(Element {
-            path,
-            kind: "ending",
-            id: e.id.as_str(),
-            name: e.title.as_str(),
-            source: e.source.as_deref(),
-            provenance: Provenance::of(e.source.as_deref(), e.basis.as_ref()),
-        });
+        out.push(Element::new(
+            path, "ending", &e.id, &e.title, &e.source, &e.basis,
+        ));
     }
     out
 }
@@ -312,37 +331,39 @@ pub fn source_file_path(dir: &Path, file: &str) -> Result<std::path::PathBuf, St
     Ok(dir.join(p))
 }
 
-/// Reads the source file a scenario names and checks its quotations; a file that cannot
-/// be read is one error at `source.file`.
+/// Reads the source file a scenario names and checks its quotations. A path that
+/// leaves the scenario's folder is an error; a file that cannot be read (a scenario
+/// copied without its sources) is a warning that the quotations went unchecked.
 pub fn check_source_file(s: &Scenario, dir: &Path) -> Vec<Problem> {
     let Some(file) = s.source.file.as_deref() else {
         return Vec::new();
     };
-    let problem = |message: String, hint: &str| Problem {
-        warning: false,
+    let problem = |warning: bool, message: String, hint: &str| Problem {
+        warning,
         path: "source.file".into(),
         message,
         hint: Some(hint.into()),
     };
     let path = match source_file_path(dir, file) {
         Ok(p) => p,
-        Err(m) => return vec![problem(m, "write e.g. \"sources/article.txt\"")],
+        Err(m) => return vec![problem(false, m, "write e.g. \"sources/article.txt\"")],
     };
-    let bytes = match crate::files::read_bounded(&path, crate::ronfile::MAX_FILE_BYTES) {
-        Ok(b) => b,
-        Err(e) => {
-            return vec![problem(
-                format!("cannot read the source text {}: {e}", path.display()),
-                "the path is relative to the scenario file",
-            )];
-        }
+    let unchecked = |why: String| {
+        vec![problem(
+            true,
+            format!(
+                "the quotations were not checked: the source text {} {why}",
+                path.display()
+            ),
+            "the path is relative to the scenario file; copy the source text along with the scenario",
+        )]
     };
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => check_quotations(s, text),
-        Err(_) => vec![problem(
-            format!("the source text {} is not UTF-8", path.display()),
-            "save it as UTF-8 plain text",
-        )],
+    match crate::files::read_bounded(&path, crate::ronfile::MAX_FILE_BYTES) {
+        Err(e) => unchecked(format!("cannot be read ({e})")),
+        Ok(bytes) => match std::str::from_utf8(&bytes) {
+            Ok(text) => check_quotations(s, text),
+            Err(_) => unchecked("is not UTF-8 text".into()),
+        },
     }
 }
 
