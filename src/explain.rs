@@ -1,8 +1,11 @@
 //! Explanations of a turn: each metric's net change, the share of each cause, the
 //! cause's name as players read it and the quotation behind it. The command line,
-//! the game and the debrief report all explain through this one module.
+//! the game and the debrief report all explain through this one module, and all show
+//! what each cause rests on through [`provenance_of`] and [`Provenance::label`].
 
 use crate::scenario::LoadedScenario;
+pub use crate::scenario::provenance::Provenance;
+use crate::scenario::schema::Basis;
 use crate::sim::record::{CauseRecord, TurnRecord};
 
 /// One metric's change over a turn, with each cause's share in order of first effect.
@@ -176,17 +179,36 @@ fn humanize(id: &str) -> String {
 
 /// The quotation behind a cause, if the scenario gives one.
 pub fn source_of<'a>(s: &'a LoadedScenario, cause: &CauseRecord) -> Option<&'a str> {
+    grounds(s, cause).and_then(|(source, _)| source)
+}
+
+/// What a cause rests on: from the article (with its quotation), background (with its
+/// citation) or a game assumption (with its reason). Screens show
+/// [`Provenance::label`] beside the cause; a clamp or an unknown id is `Unstated`.
+pub fn provenance_of<'a>(s: &'a LoadedScenario, cause: &CauseRecord) -> Provenance<'a> {
+    grounds(s, cause).map_or(Provenance::Unstated, |(source, basis)| {
+        Provenance::of(source, basis)
+    })
+}
+
+/// The `source:` and `basis:` of the element behind a cause.
+fn grounds<'a>(
+    s: &'a LoadedScenario,
+    cause: &CauseRecord,
+) -> Option<(Option<&'a str>, Option<&'a Basis>)> {
     let sc = &s.scenario;
     let rule = |list: &'a [crate::scenario::schema::Rule], id: &str| {
         list.iter()
             .find(|r| r.id == id)
-            .and_then(|r| r.source.as_deref())
+            .map(|r| (r.source.as_deref(), r.basis.as_ref()))
     };
+    let option =
+        |o: &'a crate::scenario::schema::OptionDef| (o.source.as_deref(), o.basis.as_ref());
     match cause {
         CauseRecord::Option {
             player,
             decision,
-            option,
+            option: id,
         } => sc
             .players
             .iter()
@@ -196,10 +218,9 @@ pub fn source_of<'a>(s: &'a LoadedScenario, cause: &CauseRecord) -> Option<&'a s
             .find(|x| &x.id == decision)?
             .options
             .iter()
-            .find(|x| &x.id == option)?
-            .source
-            .as_deref(),
-        CauseRecord::Choice { event, option } => sc
+            .find(|x| &x.id == id)
+            .map(option),
+        CauseRecord::Choice { event, option: id } => sc
             .events
             .iter()
             .find(|x| &x.id == event)?
@@ -208,10 +229,13 @@ pub fn source_of<'a>(s: &'a LoadedScenario, cause: &CauseRecord) -> Option<&'a s
             .decision
             .options
             .iter()
-            .find(|x| &x.id == option)?
-            .source
-            .as_deref(),
-        CauseRecord::Event(id) => sc.events.iter().find(|x| &x.id == id)?.source.as_deref(),
+            .find(|x| &x.id == id)
+            .map(option),
+        CauseRecord::Event(id) => sc
+            .events
+            .iter()
+            .find(|x| &x.id == id)
+            .map(|e| (e.source.as_deref(), e.basis.as_ref())),
         CauseRecord::JointRule(id) => rule(&sc.joint_rules, id),
         CauseRecord::ChanceRule(id) => rule(&sc.chance_rules, id),
         CauseRecord::ScoreRule(id) => rule(&sc.score_rules, id),

@@ -16,7 +16,7 @@ use crate::scenario::schema::Stance;
 use crate::sim::MatchSetup;
 use crate::sim::components::*;
 use crate::sim::record::GameRecord;
-use crate::sim::rules::{answers_for, orders_for};
+use crate::sim::rules::{answers_for, keep_available, orders_for};
 use crate::sim::runner::Headless;
 use bevy::prelude::*;
 use std::sync::Arc;
@@ -70,7 +70,7 @@ pub struct Measured {
 pub fn uses_chance(c: &Compiled) -> bool {
     fn chance(cond: &Cond) -> bool {
         match cond {
-            Cond::Chance(_) => true,
+            Cond::Chance(_) | Cond::ChancePer(..) => true,
             Cond::All(list) | Cond::Any(list) => list.iter().any(chance),
             Cond::Not(inner) => chance(inner),
             _ => false,
@@ -284,20 +284,20 @@ fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
         return;
     };
     for (p, side) in state.players.into_iter().enumerate() {
-        let offered = world
-            .get::<Side>(side)
-            .map(|s| s.offered.clone())
-            .unwrap_or_default();
+        let mut choices = plans[p].choices.clone();
+        let offered = world.get::<Side>(side).map_or_else(Vec::new, |s| {
+            // A plan names options by stance; where one is not available this turn
+            // (format 2), the side plays what a strategy of that stance would.
+            keep_available(&scenario.compiled.decisions[p], s, &mut choices);
+            s.offered.clone()
+        });
         let answers = plans[p]
             .answers
             .clone()
             .unwrap_or_else(|| answers_for(&scenario.compiled, &offered, plans[p].stance));
         world.write_message(SubmitOrders {
             side,
-            orders: Orders {
-                choices: plans[p].choices.clone(),
-                answers,
-            },
+            orders: Orders { choices, answers },
         });
     }
 }

@@ -1,8 +1,9 @@
 //! `simulate` plays a headless match and tells its story; `replay` re-plays a record.
 
+use crate::explain::{Provenance, provenance_of};
 use crate::scenario::LoadedScenario;
 use crate::sim::components::Controller;
-use crate::sim::record::{GameRecord, TurnRecord};
+use crate::sim::record::{CauseRecord, GameRecord, TurnRecord};
 use crate::sim::replay as replay_record;
 use crate::sim::runner::play_recorded;
 use std::path::Path;
@@ -100,7 +101,7 @@ pub fn story(s: &LoadedScenario, rec: &GameRecord, quiet: bool) -> String {
     );
     if !quiet {
         for t in &rec.history {
-            out += &turn_story(s, t);
+            out += &turn_story(s, rec.seed, t);
         }
     }
     if let Some(o) = &rec.outcome {
@@ -134,15 +135,16 @@ fn player_name<'a>(s: &'a LoadedScenario, id: &'a str) -> &'a str {
         .map_or(id, |p| p.name.as_str())
 }
 
-fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
+fn turn_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
     let sc = &s.scenario;
     let mut out = format!("\n== Turn {} · {} ==\n", t.turn, t.date);
     for id in t.news.iter().chain(&t.events) {
         if let Some(e) = sc.events.iter().find(|e| &e.id == id) {
             out += &format!("  NEWS  {}: {}\n", e.title, e.text.trim());
-            if let Some(q) = &e.source {
-                out += &format!("        “{}”\n", q.trim());
-            }
+            out += &format!(
+                "        {}\n",
+                grounds_line(Provenance::of(e.source.as_deref(), e.basis.as_ref()))
+            );
         }
     }
     for (p, player) in sc.players.iter().enumerate() {
@@ -179,9 +181,18 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
             swing.delta(),
             swing.shares(Some(s))
         );
-        if let Some((_, q)) = swing.quote(s) {
+        // The main cause's basis, and the quotation of the largest quoted cause when
+        // that is another one: a student sees which changes rest on the article.
+        let main = swing
+            .main_cause()
+            .map(|(c, _)| c)
+            .filter(|c| **c != CauseRecord::Clamp);
+        if let Some(c) = main {
+            out += &format!("{:>8}{}\n", "", grounds_line(provenance_of(s, c)));
+        }
+        if let Some((c, q)) = swing.quote(s).filter(|(c, _)| Some(*c) != main) {
             let q: String = q.trim().chars().take(120).collect();
-            out += &format!("{:>8}“{q}”\n", "");
+            out += &format!("{:>8}[{}] “{q}”\n", "", provenance_of(s, c).label());
         }
     }
     let scores: Vec<String> = sc
@@ -191,7 +202,40 @@ fn turn_story(s: &LoadedScenario, t: &TurnRecord) -> String {
         .map(|(p, v)| format!("{} {v:.1}", p.name))
         .collect();
     out += &format!("  Scores: {}\n", scores.join(", "));
+    out += &fog_story(s, seed, t);
     out
+}
+
+/// What each side saw of the metrics it sees only as estimates (format 2 fog).
+fn fog_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
+    let mut out = String::new();
+    for (key, slot) in s.metric_slots() {
+        let Some(&truth) = t.metrics.get(key) else {
+            continue;
+        };
+        for (p, player) in s.scenario.players.iter().enumerate() {
+            let seen =
+                crate::sim::fog::seen_value(&s.compiled, seed, t.turn, p as u8, *slot, truth);
+            if seen != truth {
+                out += &format!(
+                    "  {} estimates {key} at {seen:.1} (true {truth:.1})\n",
+                    player.name
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `[from the article] “…”`, `[game assumption] why`: a cause's basis on one line, the
+/// quotation cut to 120 characters.
+fn grounds_line(p: Provenance<'_>) -> String {
+    let detail: String = p.detail().unwrap_or("").trim().chars().take(120).collect();
+    match p {
+        Provenance::Article(_) => format!("[{}] “{detail}”", p.label()),
+        Provenance::Unstated => format!("[{}]", p.label()),
+        _ => format!("[{}] {detail}", p.label()),
+    }
 }
 
 /// `scenario` overrides the record's own scenario, when it has moved.

@@ -1,9 +1,11 @@
 //! The debrief of one game record: a Markdown report for a class discussion (the
 //! outcome, the both-cooperate counterfactual, cooperation rates, turning points
-//! with their causes and sources, misperceptions, reflection questions) and a CSV
+//! with their causes and what each rests on, misperceptions, the game's assumptions,
+//! reflection questions) and a CSV
 //! of the turn log.
 
 use super::{code, csv_row, md};
+use crate::explain::Provenance;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::components::Controller;
@@ -185,6 +187,9 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
 
     out += &turning_points_section(rec, scenario, &names, initial);
     out += &misperceptions(rec, &names);
+    if let Some(s) = scenario {
+        out += &assumptions(s);
+    }
 
     out += "## Questions for reflection\n\n";
     match scenario.map(|s| &s.scenario.debrief_questions) {
@@ -291,8 +296,70 @@ fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
             swing.delta(),
             md(&cause_label(s, cause))
         );
-        if let Some(q) = s.and_then(|s| crate::explain::source_of(s, cause)) {
-            let _ = write!(out, ": “{}”", md(q.trim()));
+        if let Some(p) = s.map(|s| crate::explain::provenance_of(s, cause)) {
+            match p {
+                Provenance::Article(q) => {
+                    let _ = write!(out, ", *{}*: “{}”", p.label(), md(q));
+                }
+                Provenance::Background(t) | Provenance::Assumption(t) => {
+                    let _ = write!(out, ", *{}*: {}", p.label(), md(t));
+                }
+                Provenance::Unstated => {}
+            }
+        }
+        out += "\n";
+    }
+    out
+}
+
+/// The game's assumptions and the background it adds to the article: every element
+/// that does not rest on a quotation, so a class can see what the designer chose.
+fn assumptions(s: &LoadedScenario) -> String {
+    let mut rows = [Vec::new(), Vec::new()];
+    for e in crate::scenario::provenance::elements(&s.scenario) {
+        let (i, text) = match e.provenance {
+            Provenance::Assumption(t) => (0, t),
+            Provenance::Background(t) => (1, t),
+            _ => continue,
+        };
+        rows[i].push(format!(
+            "| {} | {} | {} |",
+            e.kind,
+            md(e.name.trim()),
+            md(text)
+        ));
+    }
+    let mut out = String::from(
+        "## What the game adds to the article
+
+",
+    );
+    if rows.iter().all(Vec::is_empty) {
+        out += "Every option, rule, event and ending rests on a quotation from the source.
+
+";
+        return out;
+    }
+    for (heading, list) in [
+        (
+            "Game assumptions: the designer's choices, each with its reason",
+            &rows[0],
+        ),
+        (
+            "Background: facts from outside the article, each with its citation",
+            &rows[1],
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{heading}:\n\n| element | name | why / citation |\n| --- | --- | --- |"
+        );
+        for r in list.iter() {
+            out += r;
+            out += "\n";
         }
         out += "\n";
     }

@@ -55,7 +55,14 @@ pub enum Cond {
     },
     Turn(u32, u32),
     Chance(f64),
+    /// Probability `base + per × metric`, held within [0, 1]: (metric, base, per).
+    ChancePer(Slot, f64, f64),
     Fired(u16),
+    Answered {
+        who: Who,
+        event: u16,
+        option: u8,
+    },
     All(Vec<Cond>),
     Any(Vec<Cond>),
     Not(Box<Cond>),
@@ -83,6 +90,8 @@ pub struct COption {
     pub id: String,
     pub stance: Stance,
     pub effects: Vec<Eff>,
+    /// When the option may be chosen; `None` when always.
+    pub available: Option<Cond>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +151,8 @@ pub struct CMetric {
     pub max: f64,
     /// Starting value per player (both equal for shared metrics).
     pub initial: [f64; 2],
+    /// Per player: the largest error of the estimate that player sees (0: the truth).
+    pub fog: [f64; 2],
 }
 
 /// The whole scenario, resolved.
@@ -159,6 +170,11 @@ pub struct Compiled {
     pub events: Vec<CEvent>,
     pub early: Vec<CEnding>,
     pub on_time: CVerdict,
+    /// Endings on time chosen by the final state, tested in order before `on_time`.
+    pub on_time_cases: Vec<CEnding>,
     /// Index of the per-player score metric.
     pub score_metric: u16,
+    /// Some regular option has an `available` condition, so briefings compute
+    /// which options each side may choose.
+    pub gated: bool,
 }

@@ -49,6 +49,8 @@ pub const MAX_CONDITIONS: usize = 4000;
 pub const MAX_EVENTS_PER_TURN: usize = 64;
 /// Most effect applications and clamps one turn can make (see the module doc).
 pub const MAX_CHANGES_PER_TURN: usize = 1000;
+/// Most days a turn may stand for (a year, so dates stay within `i64` for any count).
+pub const MAX_DAYS_PER_TURN: u32 = 366;
 /// Longest id, in characters.
 pub const MAX_ID_CHARS: usize = 64;
 

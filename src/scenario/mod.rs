@@ -2,10 +2,12 @@
 //! resolved form (`compiled`) and loading, for the command line and as a Bevy asset.
 //! Both ways in go through [`parse_and_validate`].
 
+mod calendar;
 pub mod compiled;
 mod keys;
 pub mod limits;
 mod loader;
+pub mod provenance;
 pub mod schema;
 pub mod validate;
 
@@ -42,37 +44,76 @@ impl LoadedScenario {
         self.scenario.players.iter().position(|p| p.id == id)
     }
 
-    /// "October 2015" for turn 1 of syria_2015.
+    /// Who holds a map location, as players read it: the player's or faction's name
+    /// when the location names a `holder` (format 2), else the generic holder
+    /// ("enemy", "government", "opposition", "contested", "neutral").
+    pub fn holder_label(&self, l: &schema::Location) -> String {
+        let named = l.holder.as_deref().and_then(|h| {
+            let player = self.scenario.players.iter().find(|p| p.id == h);
+            let faction = self
+                .scenario
+                .map
+                .as_ref()
+                .and_then(|m| m.factions.iter().find(|f| f.id == h));
+            player
+                .map(|p| p.name.clone())
+                .or(faction.map(|f| f.name.clone()))
+        });
+        named.unwrap_or_else(|| {
+            match l.held_by {
+                schema::Holder::Enemy => "enemy",
+                schema::Holder::Government => "government",
+                schema::Holder::Opposition => "opposition",
+                schema::Holder::Contested => "contested",
+                schema::Holder::Neutral => "neutral",
+            }
+            .to_string()
+        })
+    }
+
+    /// "October 2015" for turn 1 of syria_2015; "22 October 1962" for a calendar in days.
     pub fn date(&self, turn: u32) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let c = &self.scenario.calendar;
+        if let Some(days) = c.days_per_turn {
+            let (y, m, d) = calendar::add_days(
+                c.start_year as i64,
+                c.start_month.clamp(1, 12),
+                c.start_day.max(1),
+                (turn.max(1) - 1) as i64 * days as i64,
+            );
+            return format!("{d} {} {y}", Self::MONTHS[(m - 1) as usize]);
+        }
         let months = (c.start_month.clamp(1, 12) - 1) as i64
             + (turn.max(1) - 1) as i64 * c.months_per_turn as i64;
         format!(
             "{} {}",
-            MONTHS[(months % 12) as usize],
+            Self::MONTHS[(months % 12) as usize],
             c.start_year as i64 + months / 12
         )
     }
+
+    const MONTHS: [&'static str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
 }
 
-/// Reads, parses and validates a scenario file for the command line.
+/// Reads, parses and validates a scenario file for the command line, and checks its
+/// quotations against the source text it names (beside the file).
 pub fn load(path: &Path) -> Result<LoadedScenario, Vec<Diagnostic>> {
     let bytes = ronfile::read(path).map_err(|d| vec![d])?;
-    parse_and_validate(&path.display().to_string(), &bytes)
+    let dir = path.parent().unwrap_or(Path::new("."));
+    check(&path.display().to_string(), &bytes, Some(dir))
 }
 
 /// FNV-1a, 64 bit: stable across platforms and Rust versions, unlike `DefaultHasher`.
@@ -83,10 +124,18 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The one parse-and-validate path. Errors come back sorted by place, warnings
-/// travel with the scenario.
+/// travel with the scenario. Quotations are checked against the source text only where
+/// the file's folder is known ([`load`]); the game trusts what `validate` passed.
 pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    check(name, bytes, None)
+}
+
+fn check(name: &str, bytes: &[u8], dir: Option<&Path>) -> Result<LoadedScenario, Vec<Diagnostic>> {
     let (scenario, source) = ronfile::parse::<Scenario>(name, bytes).map_err(|d| vec![d])?;
-    let (compiled, problems) = validate::check(&scenario);
+    let (compiled, mut problems) = validate::check(&scenario);
+    if let Some(dir) = dir {
+        problems.extend(provenance::check_source_file(&scenario, dir));
+    }
     let index = PathIndex::build(&source.text);
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
@@ -98,7 +147,7 @@ pub fn parse_and_validate(name: &str, bytes: &[u8]) -> Result<LoadedScenario, Ve
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.severity, d.line, d.col));
-    match compiled {
+    match compiled.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
         Some(compiled) => {
             // The dilemma lint plays the stage game, so it runs where a scenario is
             // checked (`validate`, `analysis::lint::check`), not on every load.

@@ -1,4 +1,6 @@
-//! Scenario format v1: the serde types a scenario `.ron` file deserializes into.
+//! Scenario formats 1 and 2: the serde types a scenario `.ron` file deserializes into.
+//! Format 2 only adds fields and variants, each with a default, so a format 1 file
+//! reads unchanged.
 //!
 //! This is the modders' public interface; `scenarios/README.md` documents every
 //! field here, and a test fails when a field is missing from that reference.
@@ -8,14 +10,16 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The version of the scenario format this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest version of the scenario format this build reads.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version it still reads, unchanged.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// One scenario: a two-player conflict, its rules and its content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// Format version; must be 1.
+    /// Format version: 1 or 2.
     pub format: u32,
     /// Unique id, e.g. `"syria_2015"`.
     pub id: String,
@@ -82,9 +86,24 @@ pub struct Citation {
     pub published: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The source text, relative to the scenario file (e.g. `"sources/syria_2015.txt"`).
+    /// When given, `validate` checks every `source:` quotation against it word for word.
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
-/// Maps turn numbers to dates: turn 1 is `start_month` of `start_year`.
+/// What an element rests on when it is not (only) the source's own words.
+/// An element with a `source:` quotation and no `basis` is "from the article".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Basis {
+    /// Outside context, with a short citation: a fact the source does not state.
+    Background(String),
+    /// The designer's assumption, with one sentence of why.
+    Assumption(String),
+}
+
+/// Maps turn numbers to dates: turn 1 is `start_month` of `start_year` (and
+/// `start_day`, when turns are counted in days).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
@@ -93,6 +112,13 @@ pub struct Calendar {
     pub start_month: u32,
     #[serde(default = "one")]
     pub months_per_turn: u32,
+    /// Day of the month of turn 1 (format 2); used with `days_per_turn`.
+    #[serde(default = "one")]
+    pub start_day: u32,
+    /// Days per turn (format 2; 7 for a week). When given, dates are days
+    /// ("22 October 1962") and `months_per_turn` is not used.
+    #[serde(default)]
+    pub days_per_turn: Option<u32>,
 }
 
 fn one() -> u32 {
@@ -136,6 +162,23 @@ pub struct Metric {
     /// Higher is better for the players (for colouring dashboards); default true.
     #[serde(default = "yes")]
     pub higher_is_better: bool,
+    /// Who sees only an estimate of this metric (format 2).
+    #[serde(default)]
+    pub fog: Option<Fog>,
+}
+
+/// Fog over a metric: a player sees an estimate off by up to `error` either way,
+/// drawn afresh each turn, instead of the true value. Outcomes use the true value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fog {
+    /// The players (ids) who see estimates.
+    pub players: Vec<String>,
+    /// Largest error of an estimate, in the metric's units (at least 0).
+    pub error: f64,
+    /// Shown beside the estimate: why the value is uncertain.
+    #[serde(default)]
+    pub description: String,
 }
 
 fn yes() -> bool {
@@ -183,8 +226,16 @@ pub struct OptionDef {
     /// Where the map shows this option landing.
     #[serde(default)]
     pub strikes: Option<Strike>,
+    /// A quotation from the source text that the option rests on.
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the option does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
+    /// When the option may be chosen (format 2), tested at each briefing; `self` and
+    /// `other` name the option's owner and the other side. Default: always.
+    #[serde(default)]
+    pub available: Condition,
 }
 
 /// A strike drawn on the map.
@@ -211,6 +262,9 @@ pub struct Rule {
     pub effects: Vec<Effect>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the rule does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
 }
 
 /// Which turn an option condition looks at.
@@ -266,8 +320,23 @@ pub enum Condition {
     },
     /// True with this probability, drawn from the match RNG.
     Chance(f64),
+    /// True with probability `base + per × metric`, held within [0, 1] and drawn
+    /// from the match RNG: a risk that grows (or shrinks) with a metric.
+    ChancePer {
+        metric: String,
+        per: f64,
+        #[serde(default)]
+        base: f64,
+    },
     /// The event has fired at least once.
     Fired(String),
+    /// The player's latest answer to the event's choice was this option (format 2).
+    /// It holds from the turn of the answer on, so a rule can react in that turn.
+    Answered {
+        player: String,
+        event: String,
+        option: String,
+    },
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
@@ -354,6 +423,9 @@ pub struct Event {
     pub choice: Option<EventChoice>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the event does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
 }
 
 /// A one-off decision added to a player's orders when an event fires.
@@ -393,6 +465,9 @@ pub struct Ending {
     pub verdict: Verdict,
     #[serde(default)]
     pub source: Option<String>,
+    /// Background or game assumption, when the ending does not rest on a quotation.
+    #[serde(default)]
+    pub basis: Option<Basis>,
 }
 
 /// How the game ends and how it is scored.
@@ -408,6 +483,11 @@ pub struct Endings {
     pub on_time: String,
     #[serde(default = "by_score")]
     pub on_time_verdict: Verdict,
+    /// Endings on time that depend on the final state: when the turn limit is reached
+    /// (and no early ending held), the first whose `when` holds gives the text and the
+    /// verdict instead of `on_time` and `on_time_verdict`.
+    #[serde(default)]
+    pub on_time_cases: Vec<Ending>,
 }
 
 fn by_score() -> Verdict {
@@ -428,6 +508,19 @@ pub struct Map {
     /// Shared metric that measures harm to civilians, if any.
     #[serde(default)]
     pub harm_metric: Option<String>,
+    /// Sides on the ground other than the two players (format 2), which a location's
+    /// `holder` may name: the Cuban government, a militia, the UN.
+    #[serde(default)]
+    pub factions: Vec<Faction>,
+}
+
+/// A side on the map that is not a player (format 2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Faction {
+    /// Unique among factions and players.
+    pub id: String,
+    pub name: String,
 }
 
 /// Who holds a location at the start.
@@ -448,10 +541,20 @@ pub struct Location {
     pub name: String,
     pub x: f32,
     pub y: f32,
+    /// One of the five generic holders; `Neutral` when left out (format 2).
+    #[serde(default = "neutral")]
     pub held_by: Holder,
+    /// Who holds it by name (format 2): a player id or a faction id of `map.factions`.
+    /// Shown instead of `held_by` where a screen knows it.
+    #[serde(default)]
+    pub holder: Option<String>,
     /// Falls to whoever presses when the pressure metric passes this level.
     #[serde(default)]
     pub falls_at: Option<f64>,
+}
+
+fn neutral() -> Holder {
+    Holder::Neutral
 }
 
 /// A polyline on the map, e.g. a border.

@@ -167,11 +167,13 @@ impl<'a> Checker<'a> {
 
     fn run(&mut self) -> Option<Compiled> {
         let s = self.s;
-        if s.format != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&s.format) {
             self.error(
                 "format",
                 format!("format {} is not supported", s.format),
-                Some(format!("this build reads format {FORMAT_VERSION}")),
+                Some(format!(
+                    "this build reads formats {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}"
+                )),
             );
         }
         if s.players.len() != 2 {
@@ -203,6 +205,24 @@ impl<'a> Checker<'a> {
             self.error(
                 "calendar.months_per_turn",
                 "months_per_turn must be at least 1",
+                None,
+            );
+        }
+        if let Some(days) = s.calendar.days_per_turn
+            && !(1..=MAX_DAYS_PER_TURN).contains(&days)
+        {
+            self.error(
+                "calendar.days_per_turn",
+                format!("days_per_turn must be 1 to {MAX_DAYS_PER_TURN}"),
+                Some("write 7 for a week a turn".into()),
+            );
+        }
+        let month = s.calendar.start_month.clamp(1, 12);
+        let days_in_month = super::calendar::days_in_month(s.calendar.start_year as i64, month);
+        if !(1..=days_in_month).contains(&s.calendar.start_day) {
+            self.error(
+                "calendar.start_day",
+                format!("start_day must be 1 to {days_in_month} in that month"),
                 None,
             );
         }
@@ -286,7 +306,14 @@ impl<'a> Checker<'a> {
                 .early
                 .iter()
                 .enumerate()
-                .map(|(i, e)| (format!("endings.early[{i}].id"), e.id.as_str())),
+                .map(|(i, e)| (format!("endings.early[{i}].id"), e.id.as_str()))
+                .chain(
+                    s.endings
+                        .on_time_cases
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| (format!("endings.on_time_cases[{i}].id"), e.id.as_str())),
+                ),
         );
 
         let metrics = self.metrics();
@@ -306,6 +333,19 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let on_time = self.verdict("endings.on_time_verdict", &s.endings.on_time_verdict);
+        let on_time_cases = s
+            .endings
+            .on_time_cases
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let path = format!("endings.on_time_cases[{i}]");
+                CEnding {
+                    when: self.cond(&format!("{path}.when"), &e.when, None),
+                    verdict: self.verdict(&format!("{path}.verdict"), &e.verdict),
+                }
+            })
+            .collect();
         let score_metric = match self.per_player.get(s.endings.score.as_str()) {
             Some(&i) => i,
             None => {
@@ -325,6 +365,7 @@ impl<'a> Checker<'a> {
         let compiled = Compiled {
             turns: s.turns,
             noise: s.noise.probability,
+            on_time_cases,
             shared,
             per_player,
             decisions,
@@ -335,7 +376,14 @@ impl<'a> Checker<'a> {
             early,
             on_time,
             score_metric,
+            gated: false,
         };
+        let gated = compiled
+            .decisions
+            .iter()
+            .flatten()
+            .any(|d| d.options.iter().any(|o| o.available.is_some()));
+        let compiled = Compiled { gated, ..compiled };
         self.turn_work(&compiled);
         Some(compiled)
     }
@@ -416,10 +464,31 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+            let mut fog = [0.0; 2];
+            if let Some(f) = &m.fog {
+                if !(f.error.is_finite() && f.error >= 0.0) {
+                    self.error(
+                        format!("{path}.fog.error"),
+                        "the error of an estimate is a finite number, 0 or more",
+                        Some("write e.g. `error: 10` for estimates up to 10 off".into()),
+                    );
+                }
+                for (k, who) in f.players.iter().enumerate() {
+                    match self.players.get(who.as_str()) {
+                        Some(&p) => fog[p as usize] = f.error,
+                        None => {
+                            let known: Vec<&str> =
+                                self.s.players.iter().map(|p| p.id.as_str()).collect();
+                            self.unknown(&format!("{path}.fog.players[{k}]"), "player", who, known);
+                        }
+                    }
+                }
+            }
             let c = CMetric {
                 min: m.min,
                 max: m.max,
                 initial,
+                fog,
             };
             match m.scope {
                 Scope::Shared => shared.push(c),
@@ -489,13 +558,26 @@ impl<'a> Checker<'a> {
                 if let Some(strike) = &opt.strikes {
                     self.strike_places(&format!("{opath}.strikes"), strike);
                 }
+                let available = (opt.available != Condition::Always)
+                    .then(|| self.cond(&format!("{opath}.available"), &opt.available, Some(owner)));
                 COption {
                     id: opt.id.clone(),
                     stance: opt.stance,
                     effects: self.effects(&format!("{opath}.effects"), &opt.effects, Some(owner)),
+                    available,
                 }
             })
             .collect();
+        if !d.options.is_empty() && options.iter().all(|o| o.available.is_some()) {
+            self.error(
+                format!("{path}.options"),
+                format!(
+                    "every option of decision \"{}\" has an `available` condition",
+                    d.id
+                ),
+                Some("leave one option always available, so a side can always choose".into()),
+            );
+        }
         let first = |stance| options.iter().position(|o| o.stance == stance);
         let any = first(Stance::Cooperate)
             .or(first(Stance::Defect))
@@ -773,10 +855,85 @@ impl<'a> Checker<'a> {
                 self.probability(path, *p);
                 Cond::Chance(*p)
             }
+            Condition::ChancePer { metric, per, base } => {
+                self.finite(&format!("{path}.per"), *per);
+                self.finite(&format!("{path}.base"), *base);
+                Cond::ChancePer(
+                    self.metric(&format!("{path}.metric"), metric, owner),
+                    *base,
+                    *per,
+                )
+            }
             Condition::Fired(id) => Cond::Fired(self.event_ref(path, id)),
+            Condition::Answered {
+                player,
+                event,
+                option,
+            } => {
+                let who = self.player(&format!("{path}.player"), player, owner);
+                let e = self.event_ref(&format!("{path}.event"), event);
+                let option = self.event_option(path, who, owner, e, event, option);
+                Cond::Answered {
+                    who,
+                    event: e,
+                    option,
+                }
+            }
             Condition::All(list) => Cond::All(self.conds(path, list, owner)),
             Condition::Any(list) => Cond::Any(self.conds(path, list, owner)),
             Condition::Not(inner) => Cond::Not(Box::new(self.cond(path, inner, owner))),
+        }
+    }
+
+    /// The index of an option of an event's choice, checking that the event offers its
+    /// choice to that player.
+    fn event_option(
+        &mut self,
+        path: &str,
+        who: Who,
+        owner: Option<u8>,
+        e: u16,
+        event: &str,
+        option: &str,
+    ) -> u8 {
+        let s = self.s;
+        // An unknown event was reported by `event_ref`; nothing more to check.
+        let Some(ev) = s.events.get(e as usize).filter(|ev| ev.id == event) else {
+            return 0;
+        };
+        let Some(choice) = ev.choice.as_ref() else {
+            self.error(
+                format!("{path}.event"),
+                format!("event \"{event}\" offers no choice"),
+                Some("`Answered` tests an event with a `choice`".into()),
+            );
+            return 0;
+        };
+        if matches!(who, Who::Fixed(_)) || owner.is_some() {
+            let p = who.resolve(owner) as usize;
+            if s.players.get(p).is_some_and(|pl| pl.id != choice.player) {
+                self.error(
+                    format!("{path}.player"),
+                    format!(
+                        "event \"{event}\" offers its choice to \"{}\", not to this player",
+                        choice.player
+                    ),
+                    Some(format!("write player: \"{}\"", choice.player)),
+                );
+            }
+        }
+        match choice.decision.options.iter().position(|o| o.id == option) {
+            Some(i) => i as u8,
+            None => {
+                let known: Vec<&str> = choice
+                    .decision
+                    .options
+                    .iter()
+                    .map(|o| o.id.as_str())
+                    .collect();
+                self.unknown(&format!("{path}.option"), "option", option, known);
+                0
+            }
         }
     }
 
@@ -918,6 +1075,39 @@ impl<'a> Checker<'a> {
             if let Some(level) = l.falls_at {
                 self.finite(&format!("map.locations[{i}].falls_at"), level);
             }
+            if let Some(h) = &l.holder
+                && !self.players.contains_key(h.as_str())
+                && !map.factions.iter().any(|f| &f.id == h)
+            {
+                let known: Vec<&str> = self
+                    .players
+                    .keys()
+                    .copied()
+                    .chain(map.factions.iter().map(|f| f.id.as_str()))
+                    .collect();
+                self.unknown(
+                    &format!("map.locations[{i}].holder"),
+                    "player or faction",
+                    h,
+                    known,
+                );
+            }
+        }
+        let factions = self.index(
+            "faction",
+            map.factions
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (format!("map.factions[{i}].id"), f.id.as_str())),
+        );
+        for (id, i) in factions {
+            if self.players.contains_key(id) {
+                self.error(
+                    format!("map.factions[{i}].id"),
+                    format!("faction id \"{id}\" is also a player id"),
+                    Some("a faction is a side that is not a player; give it its own id".into()),
+                );
+            }
         }
         for (i, line) in map.lines.iter().enumerate() {
             if let Some(k) = line
@@ -947,6 +1137,7 @@ impl<'a> Checker<'a> {
 
     fn unused_warnings(&mut self) {
         let s = self.s;
+        self.problems.extend(super::provenance::unstated(s));
         for (i, e) in s.events.iter().enumerate() {
             if matches!(e.trigger, Trigger::Fired) && !self.fired.contains(&(i as u16)) {
                 self.warn(

@@ -26,7 +26,8 @@ pub enum Phase {
 /// How a finished match came out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
-    /// Id of the early ending, or None when the turn limit was reached.
+    /// Id of the early ending or of the on-time case that held; None for the plain
+    /// ending on time.
     pub ending: Option<String>,
     /// Per player: won or not. Both true is a shared victory, both false a shared defeat or draw.
     pub won: [bool; 2],
@@ -142,6 +143,12 @@ pub struct Side {
     pub history: Vec<Memory>,
     /// How many of the other side's moves this side has seen as defections.
     pub seen_defections: u32,
+    /// Which options of each regular decision may be chosen this turn (bit `o` of
+    /// entry `d`), computed at the briefing; empty when the scenario gates none.
+    pub available: Vec<u64>,
+    /// The latest answer this side gave to each event choice it has answered:
+    /// (event index, option index), at most one entry per event.
+    pub answered: Vec<(u16, u8)>,
 }
 
 /// Who gives a side its orders.

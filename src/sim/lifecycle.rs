@@ -129,6 +129,8 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
                 misreported: Vec::new(),
                 history: Vec::new(),
                 seen_defections: 0,
+                answered: Vec::new(),
+                available: Vec::new(),
             },
         ));
     }

@@ -2,6 +2,7 @@
 //! `TurnSchedule` that every mode (desktop, simulate, replay, tournament) runs.
 
 pub mod components;
+pub mod fog;
 pub mod lifecycle;
 pub mod orders;
 pub mod phases;

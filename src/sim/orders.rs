@@ -24,6 +24,8 @@ pub enum OrderRefusal {
     NoSuchAnswer { event: u16, option: u8 },
     /// An offered event choice left unanswered.
     Unanswered { event: u16 },
+    /// An option whose `available` condition does not hold this turn.
+    Unavailable { decision: u16, option: u8 },
 }
 
 impl OrderRefusal {
@@ -66,6 +68,18 @@ impl OrderRefusal {
             }
             OrderRefusal::Unanswered { event: e } => {
                 format!("\"{}\" needs an answer", event(e))
+            }
+            OrderRefusal::Unavailable {
+                decision: d,
+                option,
+            } => {
+                let name = sc
+                    .players
+                    .get(player)
+                    .and_then(|p| p.decisions.get(d as usize))
+                    .and_then(|d| d.options.get(option as usize))
+                    .map_or_else(|| format!("#{option}"), |o| o.name.clone());
+                format!("\"{name}\" ({}) is not available this turn", decision(d))
             }
         }
     }
@@ -134,6 +148,23 @@ pub fn check_orders(
     Ok(())
 }
 
+/// [`check_orders`], and every choice available to `side` this turn (format 2).
+pub fn check_side_orders(c: &Compiled, side: &Side, orders: &Orders) -> Result<(), OrderRefusal> {
+    check_orders(c, side.index as usize, &side.offered, orders)?;
+    match orders
+        .choices
+        .iter()
+        .enumerate()
+        .find(|&(d, &o)| !super::rules::option_available(side, d, o))
+    {
+        Some((d, &o)) => Err(OrderRefusal::Unavailable {
+            decision: d as u16,
+            option: o,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Orders from outside for sides whose match is taking orders. Orders that fail
 /// `check_orders` are never applied; the refusal goes back as `OrdersRefused`.
 pub fn receive_orders(
@@ -152,12 +183,7 @@ pub fn receive_orders(
         let checked = if m.phase != Phase::Orders {
             Err(OrderRefusal::NotTakingOrders)
         } else {
-            check_orders(
-                &scenario.0.compiled,
-                side.index as usize,
-                &side.offered,
-                &msg.orders,
-            )
+            check_side_orders(&scenario.0.compiled, &side, &msg.orders)
         };
         match checked {
             Ok(()) => {

@@ -53,6 +53,7 @@ pub fn strategies_choose(
             let view = View::of(&scenario.0, m, [&*pair[0], &*pair[1]], p);
             let stance = strategy.orders(&view, rng, &mut choices);
             let side = &mut *pair[p];
+            super::rules::keep_available(&scenario.0.compiled.decisions[p], side, &mut choices);
             side.orders.choices = choices;
             side.orders.answers =
                 super::rules::answers_for(&scenario.0.compiled, &side.offered, stance);

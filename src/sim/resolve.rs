@@ -69,6 +69,12 @@ pub fn apply_option_effects(
             ctx.sides[p as usize].orders.choices = choices;
             let answers = std::mem::take(&mut ctx.sides[p as usize].orders.answers);
             for &(event, o) in &answers {
+                // Remembered before the effects, so this turn's rules can test the answer.
+                let answered = &mut ctx.sides[p as usize].answered;
+                match answered.iter_mut().find(|(e, _)| *e == event) {
+                    Some(entry) => entry.1 = o,
+                    None => answered.push((event, o)),
+                }
                 if let Some((_, decision)) = &c.events[event as usize].choice
                     && let Some(option) = decision.options.get(o as usize)
                 {
@@ -211,7 +217,15 @@ pub fn apply_score_rules(
     );
 }
 
-/// Step 8: early endings in order, then the turn limit; then each side remembers
+/// Which of the scenario's endings ended the game.
+#[derive(Clone, Copy)]
+enum Ending {
+    Early(usize),
+    OnTimeCase(usize),
+}
+
+/// Step 8: early endings in order, then the turn limit (its cases in order, then the
+/// plain ending on time); then each side remembers
 /// the turn. The match moves on to `Report`.
 pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
     for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
@@ -241,9 +255,18 @@ pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Qu
                 .is_some_and(|go_on| m.rng.random::<f64>() >= go_on)
         };
         let verdict = match early {
-            Some((i, v)) => Some((Some(i), v)),
-            None if ctx.m.turn >= ctx.m.turns => Some((None, c.on_time)),
-            None if stops(ctx.m) => Some((None, c.on_time)),
+            Some((i, v)) => Some((Some(Ending::Early(i)), v)),
+            // The turn limit, or an unknown end drawn now: the on-time endings.
+            None if ctx.m.turn >= ctx.m.turns || stops(ctx.m) => Some(
+                c.on_time_cases
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, e)| {
+                        ctx.eval(&e.when, None)
+                            .then_some((Some(Ending::OnTimeCase(i)), e.verdict))
+                    })
+                    .unwrap_or((None, c.on_time)),
+            ),
             None => None,
         };
         if let Some((ending, verdict)) = verdict {
@@ -255,11 +278,11 @@ pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Qu
                 CVerdict::ByScore => [scores[0] > scores[1], scores[1] > scores[0]],
             };
             let s = ctx.s;
-            let (ending, text) = match ending {
-                Some(i) => (
-                    Some(s.endings.early[i].id.clone()),
-                    s.endings.early[i].text.clone(),
-                ),
+            let (ending, text) = match ending.map(|e| match e {
+                Ending::Early(i) => &s.endings.early[i],
+                Ending::OnTimeCase(i) => &s.endings.on_time_cases[i],
+            }) {
+                Some(e) => (Some(e.id.clone()), e.text.clone()),
                 None => (None, s.endings.on_time.clone()),
             };
             ctx.m.outcome = Some(Outcome {
@@ -305,6 +328,24 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
         }
         // Briefing effects must respect ranges before anyone decides on them.
         ctx.clamp();
+        if c.gated {
+            for p in 0..2u8 {
+                let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
+                masks.clear();
+                for d in &c.decisions[p as usize] {
+                    let mut mask = 0u64;
+                    for (o, option) in d.options.iter().enumerate() {
+                        let open = match &option.available {
+                            Some(cond) => ctx.eval(cond, Some(p)),
+                            None => true,
+                        };
+                        mask |= u64::from(open) << o;
+                    }
+                    masks.push(mask);
+                }
+                ctx.sides[p as usize].available = masks;
+            }
+        }
         ctx.m.phase = Phase::Orders;
         ctx.m.released = !ctx.m.hold;
     });

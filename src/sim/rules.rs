@@ -91,7 +91,15 @@ impl Ctx<'_> {
             }
             Cond::Turn(from, to) => (*from..=*to).contains(&self.m.turn),
             Cond::Chance(p) => self.m.rng.random::<f64>() < *p,
+            Cond::ChancePer(s, base, per) => {
+                // A NaN from extreme values counts as no chance at all.
+                let p = (base + per * self.get(*s, owner)).clamp(0.0, 1.0);
+                self.m.rng.random::<f64>() < if p.is_nan() { 0.0 } else { p }
+            }
             Cond::Fired(e) => self.m.fired[*e as usize] > 0,
+            Cond::Answered { who, event, option } => self.sides[who.resolve(owner) as usize]
+                .answered
+                .contains(&(*event, *option)),
             Cond::All(list) => list.iter().all(|c| self.eval(c, owner)),
             Cond::Any(list) => list.iter().any(|c| self.eval(c, owner)),
             Cond::Not(c) => !self.eval(c, owner),
@@ -197,6 +205,33 @@ pub fn stance_of(decisions: &[CDecision], choices: &[u8]) -> Stance {
         Stance::Cooperate
     } else {
         Stance::Defect
+    }
+}
+
+/// Whether a side may choose option `o` of its regular decision `d` this turn (format 2
+/// `available`). Screens grey out the options for which this is false.
+pub fn option_available(side: &Side, d: usize, o: u8) -> bool {
+    side.available
+        .get(d)
+        .is_none_or(|mask| o < 64 && mask & (1u64 << o) != 0)
+}
+
+/// Replaces each choice the side may not make this turn by the first available option
+/// of the same stance, else the first available option: strategies choose by stance
+/// and need not know the scenario's conditions.
+pub fn keep_available(decisions: &[CDecision], side: &Side, choices: &mut [u8]) {
+    for (d, (choice, decision)) in choices.iter_mut().zip(decisions).enumerate() {
+        if option_available(side, d, *choice) {
+            continue;
+        }
+        let stance = decision.options.get(*choice as usize).map(|o| o.stance);
+        let open = |o: &usize| option_available(side, d, *o as u8);
+        let same = (0..decision.options.len())
+            .filter(open)
+            .find(|&o| Some(decision.options[o].stance) == stance);
+        if let Some(o) = same.or_else(|| (0..decision.options.len()).find(open)) {
+            *choice = o as u8;
+        }
     }
 }
 

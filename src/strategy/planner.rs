@@ -443,6 +443,10 @@ mod tests {
         history.push(turn(c));
         assert_eq!(reciprocal_stance(&history), d, "still answering");
         history.push(turn(c));
-        assert_eq!(reciprocal_stance(&history), c, "forgiven after {FORGIVE_AFTER} turns");
+        assert_eq!(
+            reciprocal_stance(&history),
+            c,
+            "forgiven after {FORGIVE_AFTER} turns"
+        );
     }
 }

@@ -194,6 +194,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
             ui.add(egui::Label::new(format!("{}. {q}", i + 1)).wrap());
         }
     }
+    assumptions(ui, sc);
     let initial = s.compiled.per_player[s.compiled.score_metric as usize].initial;
     let points = crate::report::debrief::turning_points(rec, initial);
     if !points.is_empty() {
@@ -266,6 +267,42 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         });
     }
     intent
+}
+
+/// What the game adds to its source: every element that rests on background or
+/// on the designer's assumption, as the exported report lists them.
+fn assumptions(ui: &mut Ui, sc: &crate::scenario::Scenario) {
+    use crate::scenario::provenance::{Provenance, elements};
+    let added: Vec<_> = elements(sc)
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e.provenance,
+                Provenance::Assumption(_) | Provenance::Background(_)
+            )
+        })
+        .collect();
+    if added.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    egui::CollapsingHeader::new(
+        RichText::new(format!(
+            "What the game adds to the article ({})",
+            added.len()
+        ))
+        .size(17.0)
+        .strong(),
+    )
+    .id_salt("assumptions")
+    .show(ui, |ui| {
+        for e in added {
+            ui.add(
+                egui::Label::new(format!("{} “{}” — {}", e.kind, e.name, e.provenance.line()))
+                    .wrap(),
+            );
+        }
+    });
 }
 
 fn stance_word(s: Stance) -> &'static str {
@@ -346,6 +383,20 @@ pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
                     );
                     ui.label(RichText::new(format!("{d:+.1}")).monospace().color(tone(d)));
                     ui.add(egui::Label::new(cause_label(Some(s), cause)).wrap());
+                    // Background and assumptions are tagged; quotations show below.
+                    let basis = crate::explain::provenance_of(s, cause);
+                    if matches!(
+                        basis,
+                        crate::scenario::provenance::Provenance::Background(_)
+                            | crate::scenario::provenance::Provenance::Assumption(_)
+                    ) {
+                        ui.label(
+                            RichText::new(format!("[{}]", basis.label()))
+                                .small()
+                                .color(widgets::QUOTE),
+                        )
+                        .on_hover_text(basis.detail().unwrap_or(""));
+                    }
                 });
                 if let Some((_, q)) = quoted.filter(|(c, _)| *c == cause) {
                     widgets::quote(ui, q);

@@ -71,6 +71,29 @@ pub fn quote(ui: &mut Ui, text: &str) {
     );
 }
 
+/// What an element rests on, as a student should notice it: a quotation from
+/// the article, or a tagged line for background and the game's assumptions.
+pub fn provenance(ui: &mut Ui, p: crate::scenario::provenance::Provenance) {
+    use crate::scenario::provenance::Provenance;
+    match p {
+        Provenance::Article(q) => quote(ui, q),
+        Provenance::Background(_) | Provenance::Assumption(_) => {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!("[{}]", p.label()))
+                        .small()
+                        .strong()
+                        .color(QUOTE),
+                );
+                if let Some(d) = p.detail() {
+                    ui.add(egui::Label::new(RichText::new(d).small().italics()).wrap());
+                }
+            });
+        }
+        Provenance::Unstated => {}
+    }
+}
+
 pub fn heading(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(text).size(22.0).strong());
 }

@@ -21,9 +21,13 @@ pub(super) fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
             ui.set_width(ui.available_width());
             ui.label(RichText::new(&event.title).size(17.0).strong());
             ui.add(egui::Label::new(&event.text).wrap());
-            if let Some(q) = &event.source {
-                widgets::quote(ui, q);
-            }
+            widgets::provenance(
+                ui,
+                crate::scenario::provenance::Provenance::of(
+                    event.source.as_deref(),
+                    event.basis.as_ref(),
+                ),
+            );
             if let Some(c) = &event.choice {
                 let who = sc
                     .players

@@ -232,7 +232,13 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
                             .map_or(0, |c| c.decision.options.len()),
                         Item::Decision(d) => player.decisions[d].options.len(),
                     };
-                    if n <= count {
+                    let open = match item {
+                        Item::Decision(d) => {
+                            crate::sim::rules::option_available(snap.sides[p], d, (n - 1) as u8)
+                        }
+                        Item::Event(_) => true,
+                    };
+                    if n <= count && open {
                         intents.push(pick(snap, p, item, (n - 1) as u8));
                         if quick {
                             intents.push(Intent::Confirm(p));
@@ -301,9 +307,19 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
             }
             for (o, option) in options.iter().enumerate() {
                 let is_chosen = chosen == Some(o as u8);
+                let open = match item {
+                    Item::Decision(d) => {
+                        crate::sim::rules::option_available(snap.sides[p], d, o as u8)
+                    }
+                    Item::Event(_) => true,
+                };
                 ui.horizontal_wrapped(|ui| {
                     let text = RichText::new(format!("[{}] {}", o + 1, option.name)).size(15.0);
-                    if ui.selectable_label(is_chosen, text).clicked() {
+                    let label = ui.add_enabled(open, egui::Button::selectable(is_chosen, text));
+                    if !open {
+                        ui.label(RichText::new("not available this turn").color(widgets::DEFECT));
+                    }
+                    if label.clicked() {
                         intents.push(Intent::Focus(n));
                         intents.push(pick(snap, p, item, o as u8));
                         if quick {
@@ -327,9 +343,13 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
                                 .wrap(),
                         );
                     }
-                    if let Some(q) = &option.source {
-                        widgets::quote(ui, q);
-                    }
+                    widgets::provenance(
+                        ui,
+                        crate::scenario::provenance::Provenance::of(
+                            option.source.as_deref(),
+                            option.basis.as_ref(),
+                        ),
+                    );
                 });
             }
         });
@@ -484,13 +504,16 @@ mod tests {
                 .unwrap(),
         );
         let mut world = crate::sim::scratch_world();
-        let m = crate::sim::spawn_match(
-            &mut world,
-            crate::sim::MatchSetup::external(s.clone(), 1),
-        );
+        let m = crate::sim::spawn_match(&mut world, crate::sim::MatchSetup::external(s.clone(), 1));
         let state = world.get::<Match>(m).unwrap().clone();
         let sides = state.players.map(|e| world.get::<Side>(e).unwrap().clone());
-        let record = GameRecord::new(&s, 1, state.turns, state.noise, ["human".into(), "x".into()]);
+        let record = GameRecord::new(
+            &s,
+            1,
+            state.turns,
+            state.noise,
+            ["human".into(), "x".into()],
+        );
         let setup = Setup {
             scenario: format!("{scenario}.ron"),
             seats: [Seat::Human, Seat::Ai("tit_for_tat".into())],
@@ -529,7 +552,13 @@ mod tests {
     #[test]
     fn every_key_of_a_frame_counts_in_order() {
         use egui::Key::*;
-        let got = frame("syria_2015", false, None, &[Num2, ArrowDown, Num1], orders_screen);
+        let got = frame(
+            "syria_2015",
+            false,
+            None,
+            &[Num2, ArrowDown, Num1],
+            orders_screen,
+        );
         let pick = |decision, option| Intent::Pick {
             side: 0,
             decision,
@@ -537,14 +566,21 @@ mod tests {
         };
         assert_eq!(
             got,
-            Some(Intent::Batch(vec![pick(0, 1), Intent::Focus(1), pick(1, 0)]))
+            Some(Intent::Batch(vec![
+                pick(0, 1),
+                Intent::Focus(1),
+                pick(1, 0)
+            ]))
         );
     }
 
     #[test]
     fn nothing_unchosen_is_confirmed_and_a_full_draft_is() {
         use egui::Key::*;
-        assert_eq!(frame("syria_2015", false, None, &[Enter], orders_screen), None);
+        assert_eq!(
+            frame("syria_2015", false, None, &[Enter], orders_screen),
+            None
+        );
         assert_eq!(
             frame("syria_2015", false, Some(0), &[Enter], orders_screen),
             Some(Intent::Confirm(0))
@@ -553,22 +589,40 @@ mod tests {
 
     #[test]
     fn a_quick_turn_plays_on_one_key() {
-        let got = frame("prisoners_dilemma", true, None, &[egui::Key::Num2], orders_screen);
+        let got = frame(
+            "prisoners_dilemma",
+            true,
+            None,
+            &[egui::Key::Num2],
+            orders_screen,
+        );
         let pick = Intent::Pick {
             side: 0,
             decision: 0,
             option: 1,
         };
-        assert_eq!(got, Some(Intent::Batch(vec![pick.clone(), Intent::Confirm(0)])));
+        assert_eq!(
+            got,
+            Some(Intent::Batch(vec![pick.clone(), Intent::Confirm(0)]))
+        );
         // Without quick turns the same key only picks.
         assert_eq!(
-            frame("prisoners_dilemma", false, None, &[egui::Key::Num2], orders_screen),
+            frame(
+                "prisoners_dilemma",
+                false,
+                None,
+                &[egui::Key::Num2],
+                orders_screen
+            ),
             Some(pick)
         );
     }
 
     #[test]
     fn the_hand_over_ignores_an_enter_pressed_as_it_appears() {
-        assert_eq!(frame("syria_2015", false, None, &[egui::Key::Enter], handover), None);
+        assert_eq!(
+            frame("syria_2015", false, None, &[egui::Key::Enter], handover),
+            None
+        );
     }
 }

@@ -21,10 +21,14 @@ pub(super) fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         if let Some(e) = sc.events.iter().find(|e| &e.id == id) {
             ui.group(|ui| {
                 ui.label(RichText::new(&e.title).strong());
-                ui.label(&e.text);
-                if let Some(q) = &e.source {
-                    widgets::quote(ui, q);
-                }
+                ui.add(egui::Label::new(&e.text).wrap());
+                widgets::provenance(
+                    ui,
+                    crate::scenario::provenance::Provenance::of(
+                        e.source.as_deref(),
+                        e.basis.as_ref(),
+                    ),
+                );
             });
         }
     }
