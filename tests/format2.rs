@@ -168,6 +168,7 @@ fn an_option_is_available_only_while_its_condition_holds() {
         seed: 1,
         turns: None,
         noise: Some(0.0),
+        continuation: None,
         controllers: [Controller::External, Controller::External],
         explain: false,
         hold: false,
