@@ -382,8 +382,8 @@ pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
                         tone(d),
                     );
                     ui.label(RichText::new(format!("{d:+.1}")).monospace().color(tone(d)));
-                    ui.add(egui::Label::new(cause_label(Some(s), cause)).wrap());
-                    // Background and assumptions are tagged; quotations show below.
+                    // Background and assumptions are tagged (before the name, which
+                    // wraps); quotations show below.
                     let basis = crate::explain::provenance_of(s, cause);
                     if matches!(
                         basis,
@@ -397,6 +397,7 @@ pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
                         )
                         .on_hover_text(basis.detail().unwrap_or(""));
                     }
+                    ui.add(egui::Label::new(cause_label(Some(s), cause)).wrap());
                 });
                 if let Some((_, q)) = quoted.filter(|(c, _)| *c == cause) {
                     widgets::quote(ui, q);
