@@ -243,6 +243,23 @@ fn grounds<'a>(
     }
 }
 
+/// What an outcome says of side `p`: "wins" or "does not win"; `None` where the
+/// game ended on time in a scenario that declares no winner (each score is its
+/// own measure there, and "beating" the other is not the point).
+pub fn verdict(
+    s: Option<&LoadedScenario>,
+    o: &crate::sim::components::Outcome,
+    p: usize,
+) -> Option<&'static str> {
+    let no_winner = o.ending.is_none()
+        && s.is_some_and(|s| s.compiled.on_time == crate::scenario::compiled::CVerdict::NoWinner);
+    match (no_winner, o.won.get(p)) {
+        (true, _) => None,
+        (false, Some(true)) => Some("wins"),
+        (false, _) => Some("does not win"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,22 +301,5 @@ mod tests {
         assert_eq!(s[0].by_size(), vec![(&big, -5.0), (&small, 1.5)]);
         assert_eq!(s[0].main_cause(), Some((&big, -5.0)));
         assert_eq!(s[0].shares(None), "Big event -5.0, Small rule +1.5");
-    }
-}
-
-/// What an outcome says of side `p`: "wins" or "does not win"; `None` where the
-/// game ended on time in a scenario that declares no winner (each score is its
-/// own measure there, and "beating" the other is not the point).
-pub fn verdict(
-    s: Option<&LoadedScenario>,
-    o: &crate::sim::components::Outcome,
-    p: usize,
-) -> Option<&'static str> {
-    let no_winner = o.ending.is_none()
-        && s.is_some_and(|s| s.compiled.on_time == crate::scenario::compiled::CVerdict::NoWinner);
-    match (no_winner, o.won.get(p)) {
-        (true, _) => None,
-        (false, Some(true)) => Some("wins"),
-        (false, _) => Some("does not win"),
     }
 }

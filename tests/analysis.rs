@@ -292,8 +292,8 @@ fn the_played_turn_holds_what_happened_in_its_landed_cell() {
         let played = analysis::matrix::played_turn(&rec, &s, t.turn).unwrap();
         let (r, c) = played.landed;
         landed_cells.insert((r, c));
-        for p in 0..2 {
-            let happened = t.scores[p] - before[p];
+        for (p, start) in before.iter().enumerate() {
+            let happened = t.scores[p] - start;
             let cell = played.matrix[r][c][p];
             assert!(
                 (cell - happened).abs() < 1e-9,

@@ -331,7 +331,7 @@ fn matrix_grid(
         ui.end_row();
         for (r, row_name) in names.iter().enumerate() {
             ui.label(RichText::new(format!("{} {row_name}", players[0])).color(widgets::US_BLUE));
-            for c in 0..2 {
+            for (c, cell) in g[r].iter().enumerate() {
                 let here = landed == Some((r, c));
                 let frame = egui::Frame::group(ui.style())
                     .fill(if here {
@@ -346,13 +346,13 @@ fn matrix_grid(
                 frame.show(ui, |ui| {
                     ui.set_min_width(130.0);
                     ui.horizontal(|ui| {
-                        for who in 0..2 {
+                        for (who, payoff) in cell.iter().enumerate() {
                             ui.label(
                                 RichText::new(format!(
                                     "{} {:+.*}",
                                     letter(r, c, who),
                                     digits,
-                                    g[r][c][who]
+                                    payoff
                                 ))
                                 .monospace()
                                 .size(15.0)

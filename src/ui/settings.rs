@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Settings the player can change; saved when changed.
-#[derive(Resource, Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Resource, Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// UI scale in percent, one of [`SCALE_STEPS`]; `None` fits it to the window.
@@ -17,15 +17,6 @@ pub struct Settings {
     pub scale: Option<u16>,
     /// Perception noise offered by default in new games, or None for the scenario's.
     pub default_noise: Option<f64>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            scale: None,
-            default_noise: None,
-        }
-    }
 }
 
 /// The UI scales offered, in percent.
