@@ -1,9 +1,8 @@
 //! `common-enemy play`: the game window, straight into a game; with `--autoplay`,
 //! AI plays both sides through the screens and saves a screenshot of each.
 
-use crate::strategy::Spec;
-use crate::ui::session::Seat;
-use crate::ui::{Launch, autoplay::Autoplay};
+use crate::ui::Launch;
+use crate::ui::launch::Options;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,61 +60,31 @@ pub(super) fn check_display() -> Result<(), String> {
 }
 
 fn launch(a: Args) -> Result<Launch, String> {
-    let path = a
-        .scenario
-        .unwrap_or_else(|| std::path::Path::new("scenarios").join(crate::ui::FLAGSHIP));
-    // The game loads scenarios from the scenarios/ folder, where hot reload watches.
-    let in_folder = path
-        .parent()
-        .is_some_and(|p| p.file_name().is_some_and(|n| n == "scenarios"));
-    if !in_folder {
-        return Err(format!(
-            "{}: the game plays scenarios from the scenarios/ folder; copy the file there",
-            path.display()
-        ));
-    }
-    let loaded = crate::scenario::load(&path)
-        .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut seats = [Seat::Human, Seat::Ai("ai_normal".into())];
-    for spec in &a.players {
-        let (id, who) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("--player {spec}: write ID=human or ID=STRATEGY"))?;
-        let p = loaded.player_index(id).ok_or_else(|| {
-            format!(
-                "--player {spec}: no player \"{id}\" in {}",
-                loaded.scenario.id
-            )
-        })?;
-        seats[p] = Seat::parse(who)?;
-    }
-    let autoplay = match (a.autoplay, a.screenshots) {
-        (Some(turns), Some(dir)) => {
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            // Every side is played by a strategy; a human seat gets tit-for-tat.
-            let players = seats.clone().map(|s| match s {
-                Seat::Ai(spec) => {
-                    Spec::parse(&spec).unwrap_or(Spec::Builtin(crate::strategy::Classic::TitForTat))
-                }
-                Seat::Human => Spec::Builtin(crate::strategy::Classic::TitForTat),
-            });
-            Some(Autoplay {
-                turns: turns.max(1),
-                dir,
-                players,
-            })
+    let scenario = match a.scenario {
+        None => None,
+        Some(path) => {
+            // The game loads scenarios from the scenarios/ folder, where hot reload watches.
+            let in_folder = path
+                .parent()
+                .is_some_and(|p| p.file_name().is_some_and(|n| n == "scenarios"));
+            if !in_folder {
+                return Err(format!(
+                    "{}: the game plays scenarios from the scenarios/ folder; copy the file there",
+                    path.display()
+                ));
+            }
+            path.file_name().map(|n| n.to_string_lossy().into_owned())
         }
-        _ => None,
     };
-    Ok(Launch {
-        scenario: Some(name),
-        seats: Some(seats),
+    if let Some(dir) = &a.screenshots {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    crate::ui::launch::from_options(Options {
+        scenario,
+        players: a.players,
         seed: a.seed,
         noise: a.noise,
-        autoplay,
+        autoplay: a.autoplay,
+        screenshots: a.screenshots,
     })
 }

@@ -218,18 +218,14 @@ pub fn snapshot(world: &World) -> Option<SaveFile> {
 pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
     let text = ron::ser::to_string_pretty(save, crate::sim::record::layout(1))
         .map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    crate::sim::record::write_atomically(path, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    crate::platform::write(path, text.as_bytes())
 }
 
 /// Reads a save from an untrusted file: a clear message for anything wrong.
 pub fn read_save(path: &Path) -> Result<SaveFile, String> {
     // A save holds its game's whole record, so it has the record's limit.
     let limit = crate::sim::record::MAX_RECORD_BYTES;
-    let bytes = crate::ronfile::read_limited(path, limit).map_err(|d| d.to_string())?;
+    let bytes = crate::platform::read(path, limit).map_err(|d| d.to_string())?;
     parse_save(&path.display().to_string(), &bytes)
 }
 
@@ -269,7 +265,7 @@ pub fn autosave_path() -> PathBuf {
 /// game (or cannot be read), it is renamed to `NAME.previous.ron`, so no save is
 /// lost to an autosave of a different game. One generation is kept.
 pub fn keep_other_game(path: &Path, ours: &SaveFile) -> Result<(), String> {
-    if !path.exists() {
+    if !crate::platform::exists(path) {
         return Ok(());
     }
     let same_game = read_save(path).is_ok_and(|theirs| {
@@ -283,30 +279,12 @@ pub fn keep_other_game(path: &Path, ours: &SaveFile) -> Result<(), String> {
     if same_game {
         return Ok(());
     }
-    let previous = path.with_extension("previous.ron");
-    std::fs::rename(path, &previous).map_err(|e| format!("{}: {e}", previous.display()))
+    crate::platform::rename(path, &path.with_extension("previous.ron"))
 }
 
 /// Saves the player made, newest first.
 pub fn list_saves() -> Vec<PathBuf> {
-    let Ok(dir) = std::fs::read_dir(super::settings::saves_dir()) else {
-        return Vec::new();
-    };
-    let mut saves: Vec<(std::time::SystemTime, PathBuf)> = dir
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .map(|p| {
-            (
-                std::fs::metadata(&p)
-                    .and_then(|m| m.modified())
-                    .unwrap_or(std::time::UNIX_EPOCH),
-                p,
-            )
-        })
-        .collect();
-    saves.sort_by_key(|s| std::cmp::Reverse(s.0));
-    saves.into_iter().map(|(_, p)| p).collect()
+    crate::platform::list(&super::settings::saves_dir())
 }
 
 /// Where a named save goes.
