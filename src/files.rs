@@ -5,8 +5,10 @@
 //! browser there is no file system: reads come from the content the server
 //! offered (see `platform`), and writes go to browser storage instead.
 
-use std::fs::{File, Metadata};
-use std::io::{self, Read, Write};
+use std::fs::Metadata;
+use std::io::{self, Write};
+#[cfg(not(target_arch = "wasm32"))]
+use std::{fs::File, io::Read};
 use std::path::Path;
 
 /// Why a file could not be read.
