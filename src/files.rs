@@ -5,11 +5,13 @@
 //! browser there is no file system: reads come from the content the server
 //! offered (see `platform`), and writes go to browser storage instead.
 
-use std::fs::Metadata;
 use std::io::{self, Write};
-#[cfg(not(target_arch = "wasm32"))]
-use std::{fs::File, io::Read};
 use std::path::Path;
+#[cfg(not(target_arch = "wasm32"))]
+use std::{
+    fs::{File, Metadata},
+    io::Read,
+};
 
 /// Why a file could not be read.
 #[derive(Debug)]
@@ -64,6 +66,7 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     crate::platform::read_served(path, limit)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn refuse_unless_file(meta: &Metadata) -> Result<(), ReadError> {
     if meta.is_file() {
         Ok(())
@@ -89,6 +92,7 @@ fn open_without_blocking(path: &Path) -> io::Result<File> {
 }
 
 /// "a fifo", "a character device", … for messages.
+#[cfg(not(target_arch = "wasm32"))]
 fn kind_of(meta: &Metadata) -> &'static str {
     let t = meta.file_type();
     #[cfg(unix)]

@@ -204,7 +204,12 @@ mod tests {
         let app = router(&web).unwrap();
         let page = get(&app, "/", false).await;
         assert_eq!(page.status(), StatusCode::OK);
-        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(
+            page.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
         assert_eq!(body(page).await, "<html>the game</html>");
         let wasm = get(&app, "/game.wasm", true).await;
         assert_eq!(wasm.status(), StatusCode::OK);
@@ -212,7 +217,10 @@ mod tests {
         assert_eq!(wasm.headers()["content-encoding"], "gzip");
         let ron = get(&app, "/scenarios/a.ron", false).await;
         assert_eq!(body(ron).await, "(id: \"a\")");
-        assert_eq!(get(&app, "/nothing.here", false).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            get(&app, "/nothing.here", false).await.status(),
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[tokio::test]
@@ -270,7 +278,10 @@ mod tests {
             ["http://127.0.0.1:8080/"]
         );
         let all = urls("0.0.0.0:9000".parse().unwrap());
-        assert!(all.contains(&"http://127.0.0.1:9000/".to_string()), "{all:?}");
+        assert!(
+            all.contains(&"http://127.0.0.1:9000/".to_string()),
+            "{all:?}"
+        );
         assert!(all.iter().all(|u| u.ends_with(":9000/")), "{all:?}");
     }
 }

@@ -59,7 +59,12 @@ pub async fn fetch_served_content() {
         .scenarios
         .iter()
         .map(|n| Path::new("scenarios").join(n))
-        .chain(offer.strategies.iter().map(|n| Path::new("strategies").join(n)));
+        .chain(
+            offer
+                .strategies
+                .iter()
+                .map(|n| Path::new("strategies").join(n)),
+        );
     for path in wanted {
         // Names come from the served index: only plain file names are fetched.
         let plain = path
@@ -67,7 +72,10 @@ pub async fn fetch_served_content() {
             .and_then(|n| n.to_str())
             .is_some_and(|n| crate::platform::scenario_file_name(n).as_deref() == Ok(n));
         if !plain {
-            bevy::log::warn!("{INDEX}: {} is not a plain file name; skipped", path.display());
+            bevy::log::warn!(
+                "{INDEX}: {} is not a plain file name; skipped",
+                path.display()
+            );
             continue;
         }
         match fetch(&reader, &path).await {
@@ -219,10 +227,7 @@ pub fn scenarios() -> Vec<(String, Result<LoadedScenario, String>)> {
 
 /// The strategy files the server offers, as specs (`strategies/NAME.ron`).
 pub fn strategy_files() -> Vec<String> {
-    served_in("strategies")
-        .iter()
-        .map(|p| key(p))
-        .collect()
+    served_in("strategies").iter().map(|p| key(p)).collect()
 }
 
 fn served_in(folder: &str) -> Vec<PathBuf> {
