@@ -25,9 +25,8 @@ pub struct Options {
 /// Checks the options against the scenario (read from `scenarios/`, which the
 /// browser has fetched from the server) and makes the launch.
 pub fn from_options(o: Options) -> Result<Launch, String> {
-    let name = super::super::platform::scenario_file_name(
-        o.scenario.as_deref().unwrap_or(super::FLAGSHIP),
-    )?;
+    let name =
+        crate::platform::scenario_file_name(o.scenario.as_deref().unwrap_or(super::FLAGSHIP))?;
     let path = std::path::Path::new("scenarios").join(&name);
     let loaded = crate::scenario::load(&path)
         .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
