@@ -52,6 +52,26 @@ pub fn record_file_stem(record: &crate::sim::record::GameRecord, suffix: &str) -
     format!("{id}-seed{}-{suffix}", record.seed)
 }
 
+/// Each scenario file by name, each valid one loaded and each broken one with
+/// its first error: the setup screen's list.
+fn load_each(
+    mut paths: Vec<std::path::PathBuf>,
+) -> Vec<(String, Result<crate::scenario::LoadedScenario, String>)> {
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let loaded = crate::scenario::load(&path)
+                .map_err(|d| d.first().map(|d| d.headline()).unwrap_or_default());
+            (name, loaded)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::scenario_file_name;

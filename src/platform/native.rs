@@ -42,13 +42,8 @@ pub fn rename(from: &Path, to: &Path) -> Result<(), String> {
 
 /// The `.ron` files stored in `dir`, newest first.
 pub fn list(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = ron_files_in(dir)
+        .into_iter()
         .map(|p| {
             (
                 std::fs::metadata(&p)
@@ -76,20 +71,7 @@ pub fn scenario_root() -> String {
 /// Every scenario on offer, by file name, each valid one loaded and each broken
 /// one with its first error.
 pub fn scenarios() -> Vec<(String, Result<LoadedScenario, String>)> {
-    let mut paths = ron_files_in(Path::new("scenarios"));
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let loaded = crate::scenario::load(&path)
-                .map_err(|d| d.first().map(|d| d.headline()).unwrap_or_default());
-            (name, loaded)
-        })
-        .collect()
+    super::load_each(ron_files_in(Path::new("scenarios")))
 }
 
 /// The strategy files on offer, as specs (`strategies/NAME.ron`), sorted.

@@ -210,19 +210,7 @@ pub fn scenario_root() -> String {
 /// Every scenario the server offers, by file name, each valid one loaded and
 /// each broken one with its first error.
 pub fn scenarios() -> Vec<(String, Result<LoadedScenario, String>)> {
-    let paths: Vec<PathBuf> = served_in("scenarios");
-    paths
-        .into_iter()
-        .map(|path| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let loaded = crate::scenario::load(&path)
-                .map_err(|d| d.first().map(|d| d.headline()).unwrap_or_default());
-            (name, loaded)
-        })
-        .collect()
+    super::load_each(served_in("scenarios"))
 }
 
 /// The strategy files the server offers, as specs (`strategies/NAME.ron`).
