@@ -225,9 +225,14 @@ mod tests {
 
     #[tokio::test]
     async fn never_serves_outside_the_bundle() {
-        let (_, web) = bundle("outside");
+        let (base, web) = bundle("outside");
         let app = router(&web).unwrap();
-        for uri in [
+        let secret = base.join("secret.txt").display().to_string();
+        let absolute = [
+            format!("/{secret}"),
+            format!("/{}", secret.replace('/', "%2f")),
+        ];
+        for uri in absolute.iter().map(String::as_str).chain([
             "/../secret.txt",
             "/scenarios/../../secret.txt",
             "/%2e%2e/secret.txt",
@@ -243,7 +248,7 @@ mod tests {
             "/out/index.html",
             "/etc/hostname",
             "/%00",
-        ] {
+        ]) {
             let r = get(&app, uri, false).await;
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{uri}");
             let text = body(r).await;
@@ -261,8 +266,11 @@ mod tests {
         assert!(inside(&root, "/not-yet-built.js"));
         assert!(!inside(&root, "/../secret.txt"));
         assert!(!inside(&root, "/%2e%2e/secret.txt"));
+        assert!(!inside(&root, "/link.txt"));
+        assert!(!inside(&root, "/out"));
+        // An absolute path is taken under the bundle, where it names nothing.
         let absolute = format!("/{}", base.join("secret.txt").display());
-        assert!(!inside(&root, &absolute.replace('/', "%2f")));
+        assert!(inside(&root, &absolute.replace('/', "%2f")));
     }
 
     #[test]
