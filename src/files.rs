@@ -1,11 +1,17 @@
 //! The file-system edge: every file the program reads from outside and every file
 //! it writes goes through here. Reads are bounded and refuse what is not a regular
 //! file (a fifo would block forever, `/dev/zero` would never end); writes are atomic
-//! and refuse to replace a device, a fifo, a folder or a read-only file.
+//! and refuse to replace a device, a fifo, a folder or a read-only file. In the
+//! browser there is no file system: reads come from the content the server
+//! offered (see `platform`), and writes go to browser storage instead.
 
-use std::fs::{File, Metadata};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
+#[cfg(not(target_arch = "wasm32"))]
+use std::{
+    fs::{File, Metadata},
+    io::Read,
+};
 
 /// Why a file could not be read.
 #[derive(Debug)]
@@ -36,6 +42,7 @@ impl std::fmt::Display for ReadError {
 
 /// Reads at most `limit` bytes of a regular file; anything else is refused before
 /// a byte is read, and without blocking.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     // The target's type (symlinks followed), before opening: opening a device can
     // have effects of its own.
@@ -53,6 +60,13 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The browser's files are the ones the server offered.
+#[cfg(target_arch = "wasm32")]
+pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    crate::platform::read_served(path, limit)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn refuse_unless_file(meta: &Metadata) -> Result<(), ReadError> {
     if meta.is_file() {
         Ok(())
@@ -72,12 +86,13 @@ fn open_without_blocking(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
-#[cfg(not(unix))]
+#[cfg(all(not(unix), not(target_arch = "wasm32")))]
 fn open_without_blocking(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
 /// "a fifo", "a character device", … for messages.
+#[cfg(not(target_arch = "wasm32"))]
 fn kind_of(meta: &Metadata) -> &'static str {
     let t = meta.file_type();
     #[cfg(unix)]
@@ -120,6 +135,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// a message and left as it is. A failed write removes its temporary file; only a
 /// kill in the middle of writing (SIGKILL, or a signal with no handler) can leave a
 /// `.NAME.*.tmp` file beside the target.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn write_atomically_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -176,13 +192,26 @@ pub fn write_atomically_with(
     sync_folder(dir)
 }
 
+/// The browser has no files to write: saves and settings go to browser storage
+/// and records are downloaded, through `platform`.
+#[cfg(target_arch = "wasm32")]
+pub fn write_atomically_with(
+    path: &Path,
+    _fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("{}: the browser has no file system", path.display()),
+    ))
+}
+
 /// Makes the rename itself durable.
 #[cfg(unix)]
 fn sync_folder(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-#[cfg(not(unix))]
+#[cfg(all(not(unix), not(target_arch = "wasm32")))]
 fn sync_folder(_: &Path) -> io::Result<()> {
     Ok(())
 }

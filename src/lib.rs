@@ -5,12 +5,15 @@
 //! `analysis` measures and names the stage game; `report` writes debriefs;
 //! `ronfile` reads untrusted RON with located errors; `scenario` holds the format
 //! and its validation; `files` bounds every read and makes every write atomic; `sim` is the turn engine every mode runs; `strategy` holds
-//! the AI players; `cli` the headless commands.
+//! the AI players; `cli` the headless commands (and `serve`, the browser bundle
+//! over HTTP); `platform` the seams where the desktop and the browser differ.
 
 pub mod analysis;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod explain;
 pub mod files;
+pub mod platform;
 pub mod report;
 pub mod ronfile;
 pub mod scenario;

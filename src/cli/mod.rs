@@ -1,5 +1,5 @@
 //! The command line: `validate`, `simulate`, `replay`, `tournament`, `analyze`,
-//! `report` and `class-summary`.
+//! `report`, `class-summary` and `serve`.
 
 /// Prints to stdout through [`output`]: never panics, a failure sets the exit code.
 macro_rules! out {
@@ -33,6 +33,7 @@ mod analyze;
 pub mod output;
 mod play;
 mod report;
+mod serve;
 mod simulate;
 mod tournament;
 mod validate;
@@ -99,6 +100,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Summarise every game record in a folder (one per pair of students, say).
     ClassSummary(report::ClassArgs),
+    /// Serve the browser build (`bash web/build.sh` makes it) to a browser or a class.
+    Serve(serve::Args),
 }
 
 /// Runs a command; its exit code is [`output::EX_IOERR`] when its output was lost.
@@ -132,6 +135,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Some(Command::Analyze(args)) => analyze::run(args),
         Some(Command::Report(args)) => report::report(args),
         Some(Command::ClassSummary(args)) => report::class_summary(args),
+        Some(Command::Serve(args)) => serve::run(args),
         None => match play::check_display() {
             Ok(()) => exit_code(crate::ui::run(crate::ui::Launch::default())),
             Err(e) => {

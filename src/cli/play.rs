@@ -2,8 +2,9 @@
 //! (`--continue`, `--load NAME`); with `--autoplay`, strategies play the sides
 //! through the screens and save a screenshot of each.
 
-use crate::ui::session::{SaveFile, Seat};
-use crate::ui::{Launch, autoplay::Autoplay};
+use crate::ui::Launch;
+use crate::ui::launch::Options;
+use crate::ui::session::SaveFile;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -117,59 +118,43 @@ fn saved_game(a: &Args) -> Result<Option<SaveFile>, String> {
 }
 
 fn launch(a: Args) -> Result<Launch, String> {
+    if let Some(dir) = &a.screenshots {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
     if let Some(save) = saved_game(&a)? {
         // Autoplay hands: the strategies that played before, else tit-for-tat.
         let hands = save.setup.hands();
-        let autoplay = autoplay(a.autoplay, a.screenshots, hands)?;
         return Ok(Launch {
             resume: Some(save),
-            autoplay,
+            autoplay: crate::ui::launch::autoplay(a.autoplay, a.screenshots, hands),
             window: a.window,
             ..Launch::default()
         });
     }
-    let path = a
-        .scenario
-        .unwrap_or_else(|| std::path::Path::new("scenarios").join(crate::ui::FLAGSHIP));
-    // The game loads scenarios from the scenarios/ folder, where hot reload watches.
-    let in_folder = path
-        .parent()
-        .is_some_and(|p| p.file_name().is_some_and(|n| n == "scenarios"));
-    if !in_folder {
-        return Err(format!(
-            "{}: the game plays scenarios from the scenarios/ folder; copy the file there",
-            path.display()
-        ));
-    }
-    let loaded = crate::scenario::load(&path)
-        .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut seats = [Seat::Human, Seat::Ai("ai_normal".into())];
-    for spec in &a.players {
-        let (id, who) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("--player {spec}: write ID=human or ID=STRATEGY"))?;
-        let p = loaded.player_index(id).ok_or_else(|| {
-            format!(
-                "--player {spec}: no player \"{id}\" in {}",
-                loaded.scenario.id
-            )
-        })?;
-        seats[p] = Seat::parse(who)?;
-    }
-    let hands = seats.clone().map(|s| s.hand());
-    let autoplay = autoplay(a.autoplay, a.screenshots, hands)?;
-    Ok(Launch {
-        scenario: Some(name),
-        seats: Some(seats),
+    let scenario = match a.scenario {
+        None => None,
+        Some(path) => {
+            // The game loads scenarios from the scenarios/ folder, where hot reload watches.
+            let in_folder = path
+                .parent()
+                .is_some_and(|p| p.file_name().is_some_and(|n| n == "scenarios"));
+            if !in_folder {
+                return Err(format!(
+                    "{}: the game plays scenarios from the scenarios/ folder; copy the file there",
+                    path.display()
+                ));
+            }
+            path.file_name().map(|n| n.to_string_lossy().into_owned())
+        }
+    };
+    crate::ui::launch::from_options(Options {
+        scenario,
+        players: a.players,
         seed: a.seed,
         noise: a.noise,
+        autoplay: a.autoplay,
+        screenshots: a.screenshots,
         turns: a.turns,
-        autoplay,
-        resume: None,
         window: a.window,
         quick: a.quick,
     })
@@ -188,21 +173,4 @@ fn window_size(s: &str) -> Result<(u32, u32), String> {
             .ok_or_else(|| format!("\"{s}\": each side is a number of pixels from 320 to 8192"))
     };
     Ok((side(w)?, side(h)?))
-}
-
-/// Autoplay's settings: every side is played through the screens by a strategy.
-fn autoplay(
-    turns: Option<u32>,
-    dir: Option<PathBuf>,
-    hands: [String; 2],
-) -> Result<Option<Autoplay>, String> {
-    let (Some(turns), Some(dir)) = (turns, dir) else {
-        return Ok(None);
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(Some(Autoplay {
-        turns: turns.max(1),
-        dir,
-        hands,
-    }))
 }

@@ -187,6 +187,7 @@ pub fn work_problem(
 
 /// Clap parsers for counts and probabilities on the command line, so a bad
 /// value is a usage error naming the flag and the allowed range.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod arg {
     use super::*;
     use clap::builder::{RangedU64ValueParser, TypedValueParser};

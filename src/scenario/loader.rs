@@ -57,15 +57,12 @@ impl AssetLoader for ScenarioLoader {
 }
 
 /// Registers the `scenarios://` source: the `scenarios/` folder of the working
-/// directory (Bevy's default base is the executable's folder, which is not where
-/// a player's scenarios are). Must run before `AssetPlugin` is added.
+/// directory, or beside the page in the browser ([`crate::platform::scenario_root`]).
+/// Must run before `AssetPlugin` is added.
 pub fn register_source(app: &mut App) {
-    let dir = std::env::current_dir()
-        .unwrap_or_default()
-        .join("scenarios");
     app.register_asset_source(
         AssetSourceId::from("scenarios"),
-        AssetSourceBuilder::platform_default(&dir.to_string_lossy(), None),
+        AssetSourceBuilder::platform_default(&crate::platform::scenario_root(), None),
     );
 }
 

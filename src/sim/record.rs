@@ -148,6 +148,14 @@ impl GameRecord {
         })
     }
 
+    /// The record as [`GameRecord::write`] lays it out, for where there is no
+    /// file to write (the browser's download and page).
+    pub fn to_text(&self) -> Result<String, String> {
+        ron::Options::default()
+            .to_string_pretty(self, layout(0))
+            .map_err(|e| e.to_string())
+    }
+
     /// Reads a record from an untrusted file.
     pub fn load(path: &Path) -> Result<GameRecord, crate::ronfile::Diagnostic> {
         let bytes = crate::ronfile::read_limited(path, MAX_RECORD_BYTES)?;

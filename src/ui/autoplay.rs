@@ -1,6 +1,8 @@
-//! `play --autoplay TURNS --screenshots DIR`: AI plays both sides through the
-//! real screens, as a person would — it fills in each orders screen with what its
-//! strategy chooses and presses the same buttons — saving a PNG of every screen.
+//! `play --autoplay TURNS --screenshots DIR` (and the page's `?autoplay=TURNS`):
+//! AI plays both sides through the real screens, as a person would — it fills in
+//! each orders screen with what its strategy chooses and presses the same
+//! buttons — saving a PNG of every screen on the desktop. At the end the
+//! platform takes the record (the browser writes it into the page).
 
 use super::game::{Intent, PendingIntent};
 use super::session::{Session, View};
@@ -18,7 +20,8 @@ pub struct Autoplay {
     /// Turns to play before exiting; the game's end comes first if it is nearer,
     /// and then the debrief is shown and captured too.
     pub turns: u32,
-    pub dir: PathBuf,
+    /// Where to save a PNG of every screen; the browser saves none.
+    pub dir: Option<PathBuf>,
     /// The strategy that plays each side (a spec: `tit_for_tat`, `ai_hard`, a file).
     pub hands: [String; 2],
 }
@@ -44,6 +47,8 @@ struct Driver {
     acted: bool,
     /// Turns whose report has been captured.
     played: u32,
+    /// The last screen is reached and the record handed over.
+    finished: bool,
 }
 
 pub fn plugin(app: &mut App) {
@@ -74,6 +79,7 @@ pub fn install(app: &mut App, cfg: Autoplay) {
         patience: PATIENCE,
         acted: false,
         played: 0,
+        finished: false,
     });
 }
 
@@ -83,8 +89,12 @@ fn drive(world: &mut World) {
     };
     let mut driver = world.remove_resource::<Driver>().expect("run_if checked");
     let done = step(world, &mut driver, view, turn);
-    if done {
-        world.write_message(AppExit::Success);
+    if done && !driver.finished {
+        driver.finished = true;
+        let record = super::session::snapshot(world).map(|s| s.record);
+        if crate::platform::autoplay_finished(record.as_ref()) {
+            world.write_message(AppExit::Success);
+        }
     }
     world.insert_resource(driver);
 }
@@ -206,30 +216,26 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
         d.wait -= 1;
         return false;
     }
-    let Some(path) = d.shot.clone() else {
-        d.count += 1;
-        let name = match view {
-            View::Briefing => "briefing".to_string(),
-            View::Orders(p) => format!("orders-{p}"),
-            View::Handover(p) => format!("handover-{p}"),
-            View::Reveal => "reveal".into(),
-            View::Report => "report".into(),
-            View::Debrief => "debrief".into(),
-            View::Waiting => "waiting".into(),
-        };
-        let path = d
-            .cfg
-            .dir
-            .join(format!("{:02}-turn{turn:02}-{name}.png", d.count));
-        world
-            .spawn(Screenshot::primary_window())
-            .observe(save_to_disk(path.clone()));
-        describe(world, view, turn);
-        d.shot = Some(path);
-        return false;
+    let shot = match (&d.cfg.dir, d.shot.clone()) {
+        (None, _) => {
+            d.count += 1;
+            None
+        }
+        (Some(dir), None) => {
+            d.count += 1;
+            let path = dir.join(screenshot_name(d.count, view, turn));
+            world
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path.clone()));
+            describe(world, view, turn);
+            d.shot = Some(path);
+            return false;
+        }
+        (Some(_), Some(path)) => Some(path),
     };
-    let written = std::fs::metadata(&path).is_ok_and(|m| m.len() > 0);
-    if !written {
+    if let Some(path) = shot
+        && !std::fs::metadata(&path).is_ok_and(|m| m.len() > 0)
+    {
         d.patience = d.patience.saturating_sub(1);
         if d.patience == 0 {
             error!(
@@ -259,6 +265,20 @@ fn step(world: &mut World, d: &mut Driver, view: View, turn: u32) -> bool {
     world.resource_mut::<PendingIntent>().0 = Some(intent);
     d.acted = true;
     false
+}
+
+/// `03-turn01-orders-0.png`: the order taken, the turn and the screen.
+fn screenshot_name(count: u32, view: View, turn: u32) -> String {
+    let name = match view {
+        View::Briefing => "briefing".to_string(),
+        View::Orders(p) => format!("orders-{p}"),
+        View::Handover(p) => format!("handover-{p}"),
+        View::Reveal => "reveal".into(),
+        View::Report => "report".into(),
+        View::Debrief => "debrief".into(),
+        View::Waiting => "waiting".into(),
+    };
+    format!("{count:02}-turn{turn:02}-{name}.png")
 }
 
 /// Puts the side's strategy's choice into the orders screen, as a player would.

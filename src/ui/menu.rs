@@ -149,7 +149,7 @@ fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
     if big(ui, "New game", true) {
         intent = Some(Intent::NewGame);
     }
-    let can_continue = autosave.exists();
+    let can_continue = crate::platform::exists(&autosave);
     if big(ui, "Continue", can_continue) {
         intent = Some(Intent::Resume(autosave));
     }

@@ -7,6 +7,7 @@ mod charts;
 mod debrief;
 mod dilemma;
 mod game;
+pub mod launch;
 mod map;
 mod menu;
 mod reload;
@@ -62,12 +63,18 @@ pub fn run(launch: Launch) -> AppExit {
                 primary_window: Some(Window {
                     title: "Common Enemy — the US, Russia and ISIS, 2015".into(),
                     resolution: launch.window.unwrap_or((1280, 720)).into(),
+                    // In the browser: the page's canvas, filling the window as it resizes.
+                    canvas: Some("#bevy".into()),
+                    fit_canvas_to_parent: true,
                     ..default()
                 }),
                 ..default()
             })
             .set(AssetPlugin {
                 file_path: "assets".into(),
+                // Content ships without `.meta` files; over HTTP asking for each
+                // would be a failed request per file.
+                meta_check: bevy::asset::AssetMetaCheck::Never,
                 ..default()
             }),
     )

@@ -276,18 +276,14 @@ pub fn snapshot(world: &World) -> Option<SaveFile> {
 pub fn write_save(save: &SaveFile, path: &Path) -> Result<(), String> {
     let text = ron::ser::to_string_pretty(save, crate::sim::record::layout(1))
         .map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    crate::sim::record::write_atomically(path, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    crate::platform::write(path, text.as_bytes())
 }
 
 /// Reads a save from an untrusted file: a clear message for anything wrong.
 pub fn read_save(path: &Path) -> Result<SaveFile, String> {
     // A save holds its game's whole record, so it has the record's limit.
     let limit = crate::sim::record::MAX_RECORD_BYTES;
-    let bytes = crate::ronfile::read_limited(path, limit).map_err(|d| d.to_string())?;
+    let bytes = crate::platform::read(path, limit).map_err(|d| d.to_string())?;
     parse_save(&path.display().to_string(), &bytes)
 }
 
@@ -327,7 +323,7 @@ pub fn autosave_path() -> PathBuf {
 /// game (or cannot be read), it is renamed to `NAME.previous.ron`, so no save is
 /// lost to an autosave of a different game. One generation is kept.
 pub fn keep_other_game(path: &Path, ours: &SaveFile) -> Result<(), String> {
-    if !path.exists() {
+    if !crate::platform::exists(path) {
         return Ok(());
     }
     let same_game = read_save(path).is_ok_and(|theirs| {
@@ -341,8 +337,7 @@ pub fn keep_other_game(path: &Path, ours: &SaveFile) -> Result<(), String> {
     if same_game {
         return Ok(());
     }
-    let previous = path.with_extension("previous.ron");
-    std::fs::rename(path, &previous).map_err(|e| format!("{}: {e}", previous.display()))
+    crate::platform::rename(path, &path.with_extension("previous.ron"))
 }
 
 /// A save as the Load page lists it.
@@ -358,35 +353,21 @@ pub struct SaveInfo {
 
 /// Saves the player made, newest first, each read to say what it holds.
 pub fn list_saves() -> Vec<SaveInfo> {
-    let Ok(dir) = std::fs::read_dir(super::settings::saves_dir()) else {
-        return Vec::new();
-    };
-    let mut saves: Vec<(std::time::SystemTime, PathBuf)> = dir
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .map(|p| {
-            (
-                std::fs::metadata(&p)
-                    .and_then(|m| m.modified())
-                    .unwrap_or(std::time::UNIX_EPOCH),
-                p,
-            )
-        })
-        .collect();
-    saves.sort_by_key(|s| std::cmp::Reverse(s.0));
     let now = std::time::SystemTime::now();
-    saves
+    crate::platform::list(&super::settings::saves_dir())
         .into_iter()
-        .map(|(modified, path)| {
+        .map(|path| {
             let name = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let ago = now
-                .duration_since(modified)
-                .map(|d| ago(d.as_secs()))
-                .unwrap_or_else(|_| "just now".into());
+            // Browser storage keeps no times: there the list is only newest first.
+            let ago = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .map(|d| format!(" · saved {}", ago(d.as_secs())))
+                .unwrap_or_default();
             let details = match read_save(&path) {
                 Ok(save) => {
                     let r = &save.record;
@@ -404,7 +385,7 @@ pub fn list_saves() -> Vec<SaveInfo> {
                         ""
                     };
                     format!(
-                        "{} · {at}{over} · {} · saved {ago}",
+                        "{} · {at}{over} · {}{ago}",
                         save.setup.scenario.trim_end_matches(".ron"),
                         sides.join(", ")
                     )

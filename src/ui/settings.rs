@@ -1,5 +1,6 @@
 //! Player settings (UI scale) and where the game keeps its files: settings,
-//! saves and records live under `$COMMON_ENEMY_HOME`, else the XDG data folder.
+//! saves and records live under the platform's home (`$COMMON_ENEMY_HOME`, else
+//! the XDG data folder; browser storage on the web).
 //!
 //! The UI scale comes in steps, chosen with buttons: a slider that rescales the
 //! UI while it is dragged moves its own rail under the cursor.
@@ -38,17 +39,7 @@ pub fn fitting_scale(width: f32, height: f32) -> u16 {
         .unwrap_or(100)
 }
 
-/// The folder for settings, saves and records.
-pub fn home() -> PathBuf {
-    if let Some(dir) = std::env::var_os("COMMON_ENEMY_HOME") {
-        return PathBuf::from(dir);
-    }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("common-enemy")
-}
+pub use crate::platform::home;
 
 pub fn saves_dir() -> PathBuf {
     home().join("saves")
@@ -62,7 +53,7 @@ impl Settings {
     /// The saved settings; defaults when there are none or they cannot be read.
     pub fn load() -> Settings {
         let path = settings_path();
-        let Ok(bytes) = crate::ronfile::read(&path) else {
+        let Ok(bytes) = crate::platform::read(&path, crate::ronfile::MAX_FILE_BYTES) else {
             return Settings::default();
         };
         match crate::ronfile::parse::<Settings>(&path.display().to_string(), &bytes) {
@@ -91,10 +82,8 @@ impl Settings {
         let path = settings_path();
         let text =
             ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).unwrap_or_default();
-        let result = std::fs::create_dir_all(home())
-            .and_then(|_| crate::sim::record::write_atomically(&path, text.as_bytes()));
-        if let Err(e) = result {
-            warn!("{}: cannot save settings: {e}", path.display());
+        if let Err(e) = crate::platform::write(&path, text.as_bytes()) {
+            warn!("cannot save settings: {e}");
         }
     }
 }

@@ -52,37 +52,12 @@ pub fn strategy_choices() -> Vec<String> {
         .map(String::from)
         .collect();
     out.extend(crate::strategy::builtin_ids().into_iter().map(String::from));
-    if let Ok(dir) = std::fs::read_dir("strategies") {
-        let mut files: Vec<String> = dir
-            .filter_map(|e| e.ok())
-            .map(|e| e.path().display().to_string())
-            .filter(|p| p.ends_with(".ron"))
-            .collect();
-        files.sort();
-        out.extend(files);
-    }
+    out.extend(crate::platform::strategy_files());
     out
 }
 
 fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
-    let mut entries = Vec::new();
-    if let Ok(dir) = std::fs::read_dir("scenarios") {
-        let mut paths: Vec<_> = dir
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let loaded = crate::scenario::load(&path)
-                .map_err(|d| d.first().map(|d| d.headline()).unwrap_or_default());
-            entries.push((name, loaded));
-        }
-    }
+    let mut entries = crate::platform::scenarios();
     // The flagship first.
     entries.sort_by_key(|(n, _)| (n != super::FLAGSHIP, n.clone()));
     commands.insert_resource(Catalog {

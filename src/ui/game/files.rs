@@ -35,7 +35,7 @@ pub(super) fn save_requests(world: &mut World) {
         // The debrief replays a counterfactual game: written on the async compute
         // pool so the window stays responsive, and announced when done.
         let task = AsyncComputeTaskPool::get()
-            .spawn(async move { export_record(&record, scenario.as_deref()) });
+            .spawn(async move { crate::platform::export_record(&record, scenario.as_deref()) });
         world.resource_mut::<Exports>().0.push(task);
     }
 }
@@ -62,47 +62,6 @@ pub(super) fn finish_exports(mut exports: ResMut<Exports>, session: Option<ResMu
     });
     if let (Some(mut session), Some(notice)) = (session, notices.pop()) {
         session.notice = Some(notice);
-    }
-}
-
-/// Writes the record, its Markdown debrief and its CSV turn log to the records
-/// folder; returns the message for the player.
-fn export_record(record: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
-    // The id comes from a scenario file: only its safe characters reach the path.
-    let id: String = record
-        .scenario
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
-        .take(64)
-        .collect();
-    let path = crate::ui::settings::home().join("records").join(format!(
-        "{id}-seed{}-{}.ron",
-        record.seed,
-        std::process::id()
-    ));
-    let report = path.with_extension("md");
-    let result = std::fs::create_dir_all(path.parent().unwrap_or(&path))
-        .map_err(|e| e.to_string())
-        .and_then(|_| record.write(&path).map_err(|e| e.to_string()))
-        .and_then(|_| {
-            let text = crate::report::debrief::markdown(record, scenario);
-            let csv = crate::report::debrief::turns_csv(record);
-            crate::sim::record::write_atomically(&report, text.as_bytes())
-                .and_then(|_| {
-                    crate::sim::record::write_atomically(
-                        &report.with_extension("csv"),
-                        csv.as_bytes(),
-                    )
-                })
-                .map_err(|e| e.to_string())
-        });
-    match result {
-        Ok(()) => format!(
-            "Game record saved to {}; the debrief report beside it ({} and .csv)",
-            path.display(),
-            report.display()
-        ),
-        Err(e) => format!("Could not save the record: {e}"),
     }
 }
 
