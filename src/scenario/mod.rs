@@ -74,6 +74,9 @@ impl LoadedScenario {
     /// "October 2015" for turn 1 of syria_2015; "22 October 1962" for a calendar in days.
     pub fn date(&self, turn: u32) -> String {
         let c = &self.scenario.calendar;
+        if c.rounds {
+            return format!("Round {turn}");
+        }
         if let Some(days) = c.days_per_turn {
             let (y, m, d) = calendar::add_days(
                 c.start_year as i64,

@@ -119,6 +119,10 @@ pub struct Calendar {
     /// ("22 October 1962") and `months_per_turn` is not used.
     #[serde(default)]
     pub days_per_turn: Option<u32>,
+    /// An abstract game with no place in time: turns are shown as "Round N" and
+    /// no date is shown anywhere (the dates' fields are then not used).
+    #[serde(default)]
+    pub rounds: bool,
 }
 
 fn one() -> u32 {

@@ -138,7 +138,11 @@ fn setup_screen(
             widgets::heading(ui, &sc.title);
             ui.label(RichText::new(&sc.summary).size(15.0));
             ui.add_space(6.0);
-            ui.label(format!("{} turns, from {} to {}", sc.turns, loaded.date(1), loaded.date(sc.turns)));
+            if sc.calendar.rounds {
+                ui.label(format!("{} rounds", sc.turns));
+            } else {
+                ui.label(format!("{} turns, from {} to {}", sc.turns, loaded.date(1), loaded.date(sc.turns)));
+            }
             let source = [Some(sc.source.title.as_str()), sc.source.author.as_deref(), sc.source.published.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
             ui.label(RichText::new(format!("Source: {source}")).color(widgets::QUOTE));
             ui.separator();

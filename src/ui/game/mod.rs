@@ -469,14 +469,12 @@ fn top_bar(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
             Some(_) => " (the end is unknown)".to_string(),
             None => format!(" of {}", snap.m.turns),
         };
-        ui.label(
-            RichText::new(format!(
-                "Turn {}{of} · {}",
-                snap.m.turn,
-                snap.s.date(snap.m.turn)
-            ))
-            .size(16.0),
-        );
+        let date = if snap.s.scenario.calendar.rounds {
+            String::new()
+        } else {
+            format!(" · {}", snap.s.date(snap.m.turn))
+        };
+        ui.label(RichText::new(format!("Turn {}{of}{date}", snap.m.turn)).size(16.0));
         ui.separator();
         let score = snap.s.compiled.score_metric as usize;
         for (p, player) in s.players.iter().enumerate() {
