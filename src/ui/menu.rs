@@ -291,6 +291,18 @@ fn pause_menu(
                 Page::Load => load_page(ui, &menu.saves),
                 Page::Settings => settings_page(ui, &mut settings),
                 Page::ConfirmLeave(leave) => {
+                    // The click that opened this page can reach its buttons too
+                    // (egui may run a frame's pass twice): they wait a moment.
+                    let id = egui::Id::new("confirm-leave-opened");
+                    let now = ui.input(|i| i.time);
+                    let opened = ui
+                        .ctx()
+                        .data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
+                    let armed = now - opened > 0.4;
+                    if !armed {
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_millis(450));
+                    }
                     ui.label(RichText::new("Leave this game?").size(18.0).strong());
                     ui.label(
                         "Your orders for this turn are not sent yet and will be lost. \
@@ -298,14 +310,17 @@ fn pause_menu(
                          Continue picks it up there.",
                     );
                     let mut i = None;
-                    if big(ui, "Leave the game", true) {
+                    if big(ui, "Leave the game", armed) {
                         i = Some(match leave {
                             Leave::MainMenu => Intent::MainMenu,
                             Leave::Quit => Intent::Quit,
                         });
                     }
-                    if big(ui, "Stay", true) {
+                    if big(ui, "Stay", armed) {
                         i = Some(Intent::Page(Page::Main));
+                    }
+                    if i.is_some() {
+                        ui.ctx().data_mut(|d| d.remove::<f64>(id));
                     }
                     i
                 }
