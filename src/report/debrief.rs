@@ -122,10 +122,7 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
         None => out += "The game did not finish.\n\n",
     }
 
-    let initial = scenario.map_or([0.0; 2], |s| {
-        let m = &s.compiled.per_player[s.compiled.score_metric as usize];
-        m.initial
-    });
+    let initial = scenario.map_or([0.0; 2], LoadedScenario::initial_scores);
     let final_scores = rec.history.last().map_or(initial, |t| {
         [0, 1].map(|p| t.scores.get(p).copied().unwrap_or(0.0))
     });

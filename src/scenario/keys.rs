@@ -52,6 +52,11 @@ impl LoadedScenario {
             .map_or_else(|| "?".into(), |(k, _)| k.clone())
     }
 
+    /// Each side's score at the start, before turn 1.
+    pub fn initial_scores(&self) -> [f64; 2] {
+        self.compiled.per_player[self.compiled.score_metric as usize].initial
+    }
+
     /// A metric's starting value by slot.
     pub fn initial(&self, slot: Slot) -> Option<f64> {
         let c = &self.compiled;

@@ -62,7 +62,8 @@ pub enum Temperament {
     Reciprocal,
 }
 
-/// Turns a reciprocal AI answers a defection before it cooperates again.
+/// Turns a reciprocal AI answers a defection before it cooperates again: two,
+/// as the classic two tits for tat it follows.
 pub const FORGIVE_AFTER: usize = 2;
 
 /// A scenario-aware AI: a level and a temperament.
@@ -139,15 +140,12 @@ impl Planner {
     }
 }
 
-/// The reciprocal AI's move: cooperate, unless the other side was seen to defect
-/// within the last [`FORGIVE_AFTER`] turns (and not only when answering ours).
+/// The reciprocal AI's move: the classic two tits for tat's — cooperate, unless
+/// the other side was seen to defect within the last [`FORGIVE_AFTER`] turns.
 fn reciprocal_stance(history: &[Memory]) -> Stance {
-    let recent = &history[history.len().saturating_sub(FORGIVE_AFTER)..];
-    if recent.iter().any(|h| h.seen == Stance::Defect) {
-        Stance::Defect
-    } else {
-        Stance::Cooperate
-    }
+    // Deterministic: the random stream is never drawn from.
+    let mut unused = Xoshiro256PlusPlus::seed_from_u64(0);
+    Classic::TwoTitsForTat.play(history, &mut unused)
 }
 
 impl Strategy for Planner {

@@ -61,8 +61,7 @@ pub fn scores(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32)
             }
         });
     sides_key(ui, s, "Gained each turn");
-    let initial = s.compiled.per_player[s.compiled.score_metric as usize].initial;
-    let gains = crate::report::debrief::gains(record, initial);
+    let gains = crate::report::debrief::gains(record, s.initial_scores());
     plot("gains", record, (height * 0.7).max(90.0))
         .include_y(0.0)
         .show(ui, |plot| {

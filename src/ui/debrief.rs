@@ -195,7 +195,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         }
     }
     assumptions(ui, sc);
-    let initial = s.compiled.per_player[s.compiled.score_metric as usize].initial;
+    let initial = s.initial_scores();
     let points = crate::report::debrief::turning_points(rec, initial);
     if !points.is_empty() {
         ui.add_space(6.0);

@@ -120,8 +120,7 @@ impl Snapshot<'_> {
 
     /// What each side's score gained in the last resolved turn.
     pub fn last_gains(&self) -> Option<[f64; 2]> {
-        let initial = self.s.compiled.per_player[self.s.compiled.score_metric as usize].initial;
-        crate::report::debrief::gains(self.record, initial)
+        crate::report::debrief::gains(self.record, self.s.initial_scores())
             .last()
             .copied()
     }
