@@ -6,9 +6,11 @@
 //! `ronfile` reads untrusted RON with located errors; `scenario` holds the format
 //! and its validation; `files` bounds every read and makes every write atomic; `sim` is the turn engine every mode runs; `strategy` holds
 //! the AI players; `cli` the headless commands (and `serve`, the browser bundle
-//! over HTTP); `platform` the seams where the desktop and the browser differ.
+//! over HTTP); `class` the class server and its clients; `platform` the seams
+//! where the desktop and the browser differ.
 
 pub mod analysis;
+pub mod class;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod explain;

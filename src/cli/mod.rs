@@ -1,5 +1,5 @@
 //! The command line: `validate`, `simulate`, `replay`, `tournament`, `analyze`,
-//! `report`, `class-summary` and `serve`.
+//! `report`, `class-summary`, `serve`, and `class open` and `join` for class sessions.
 
 /// Prints to stdout through [`output`]: never panics, a failure sets the exit code.
 macro_rules! out {
@@ -30,6 +30,7 @@ macro_rules! errln {
 }
 
 mod analyze;
+mod class;
 pub mod output;
 mod play;
 mod report;
@@ -100,8 +101,15 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Summarise every game record in a folder (one per pair of students, say).
     ClassSummary(report::ClassArgs),
-    /// Serve the browser build (`bash web/build.sh` makes it) to a browser or a class.
+    /// Serve the browser build (`bash web/build.sh` makes it) and host class sessions.
     Serve(serve::Args),
+    /// Class sessions on a running `serve`: `class open` starts one.
+    Class {
+        #[command(subcommand)]
+        command: class::ClassCommand,
+    },
+    /// Join a class session as a student played by a strategy, through the network.
+    Join(class::JoinArgs),
 }
 
 /// Runs a command; its exit code is [`output::EX_IOERR`] when its output was lost.
@@ -136,6 +144,8 @@ fn dispatch(cli: Cli) -> ExitCode {
         Some(Command::Report(args)) => report::report(args),
         Some(Command::ClassSummary(args)) => report::class_summary(args),
         Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::Class { command }) => class::run(command),
+        Some(Command::Join(args)) => class::join(args),
         None => match play::check_display() {
             Ok(()) => exit_code(crate::ui::run(crate::ui::Launch::default())),
             Err(e) => {

@@ -1,7 +1,9 @@
 //! `common-enemy serve`: the browser bundle (`web/build.sh` makes it) over HTTP,
-//! with the right MIME types and compression, and one URL per network interface
-//! to hand to students. Nothing outside the bundle is ever served: every path is
-//! decoded and resolved (symlinks included) before the file server sees it.
+//! with the right MIME types and compression, one URL per network interface to
+//! hand to students, and class sessions (`crate::class`) under `/class/`. Nothing
+//! outside the bundle is ever served: every path is decoded and resolved (symlinks
+//! included) before the file server sees it. Without a bundle, the server still
+//! hosts classes (for `join` and the dashboard) and says how to build the game.
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -23,15 +25,44 @@ pub struct Args {
     /// The bundle to serve, as `web/build.sh` writes it.
     #[arg(long, default_value = "web/dist")]
     web: PathBuf,
+    /// Where class sessions keep their records and seats; a restart restores them from here.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// The scenarios a class session may play (`class open --scenario ID` reads ID.ron here).
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    scenarios: PathBuf,
 }
 
 pub fn run(a: Args) -> ExitCode {
-    let app = match router(&a.web) {
-        Ok(app) => app,
+    let bundle = match router(&a.web) {
+        Ok(app) => Some(app),
         Err(e) => {
             errln!("{e}");
-            return ExitCode::FAILURE;
+            errln!("Serving class sessions only (for `join` and the dashboard at /class/).");
+            None
         }
+    };
+    let data = a
+        .data
+        .clone()
+        .unwrap_or_else(|| crate::platform::home().join("class"));
+    if let Err(e) = std::fs::create_dir_all(&data) {
+        errln!(
+            "{}: cannot make the class data folder: {e}; name another with --data DIR",
+            data.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let world = crate::class::engine::ClassWorld::open(
+        crate::class::store::Store::new(&data),
+        &a.scenarios,
+    );
+    let restored = world.session_count();
+    let has_bundle = bundle.is_some();
+    let class = crate::class::http::router(world);
+    let app = match bundle {
+        Some(bundle) => class.merge(bundle),
+        None => class.route("/", axum::routing::get(no_bundle)),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -55,15 +86,23 @@ pub fn run(a: Args) -> ExitCode {
             }
         };
         let bound = listener.local_addr().unwrap_or(a.addr);
-        outln!("Serving {} — open the game at:", a.web.display());
+        match has_bundle {
+            true => outln!("Serving {} — open the game at:", a.web.display()),
+            false => outln!("Serving class sessions at:"),
+        }
         for url in urls(bound) {
             outln!("  {url}");
         }
+        outln!(
+            "Class sessions: open one with the dashboard at {}class/ on this machine ({restored} restored from {}).",
+            urls(bound).last().cloned().unwrap_or_default(),
+            data.display()
+        );
         outln!("Stop with Ctrl+C.");
         let stop = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match axum::serve(listener, app)
+        match axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(stop)
             .await
         {
@@ -96,6 +135,16 @@ pub fn router(web: &Path) -> Result<Router, String> {
         .fallback_service(files)
         .layer(middleware::from_fn_with_state(Arc::new(root), guard))
         .layer(CompressionLayer::new()))
+}
+
+/// The page at `/` when there is no bundle: how to build it, and where classes are.
+async fn no_bundle() -> axum::response::Html<&'static str> {
+    axum::response::Html(
+        "<!doctype html><meta charset=utf-8><title>Common Enemy</title>\
+         <h1>Common Enemy</h1><p>The browser game is not built on this server: run \
+         <code>bash web/build.sh</code>, then restart <code>common-enemy serve</code>.</p>\
+         <p>Class sessions work already: the teacher's dashboard is at <a href=\"/class/\">/class/</a>.</p>",
+    )
 }
 
 async fn guard(State(root): State<Arc<PathBuf>>, req: Request, next: Next) -> Response {

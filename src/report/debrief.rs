@@ -363,10 +363,18 @@ fn assumptions(s: &LoadedScenario) -> String {
     out
 }
 
-/// Every decision where a side saw something other than what the other side did.
-fn misperceptions(rec: &GameRecord, names: &[String; 2]) -> String {
-    let mut out = String::from("## Perceived and true history\n\n");
-    let mut rows = Vec::new();
+/// A decision where side `who` saw something other than what the other side did.
+pub struct Misread<'a> {
+    pub turn: u32,
+    pub who: usize,
+    pub decision: &'a str,
+    pub seen: &'a str,
+    pub real: &'a str,
+}
+
+/// Every misread of a record, turn by turn.
+pub fn misreads(rec: &GameRecord) -> Vec<Misread<'_>> {
+    let mut out = Vec::new();
     for t in &rec.history {
         for p in 0..2 {
             let (Some(seen), Some(truth)) = (t.perceived.get(p), t.orders.get(1 - p)) else {
@@ -375,19 +383,37 @@ fn misperceptions(rec: &GameRecord, names: &[String; 2]) -> String {
             for (d, shown) in seen {
                 let real = truth.get(d).map_or("?", |s| s.as_str());
                 if real != shown {
-                    rows.push(format!(
-                        "| {} | {} | {} | {} | {} | {} |",
-                        t.turn,
-                        md(&names[p]),
-                        md(&names[1 - p]),
-                        code(d),
-                        code(shown),
-                        code(real)
-                    ));
+                    out.push(Misread {
+                        turn: t.turn,
+                        who: p,
+                        decision: d,
+                        seen: shown,
+                        real,
+                    });
                 }
             }
         }
     }
+    out
+}
+
+/// Every decision where a side saw something other than what the other side did.
+fn misperceptions(rec: &GameRecord, names: &[String; 2]) -> String {
+    let mut out = String::from("## Perceived and true history\n\n");
+    let rows: Vec<String> = misreads(rec)
+        .iter()
+        .map(|m| {
+            format!(
+                "| {} | {} | {} | {} | {} | {} |",
+                m.turn,
+                md(&names[m.who]),
+                md(&names[1 - m.who]),
+                code(m.decision),
+                code(m.seen),
+                code(m.real)
+            )
+        })
+        .collect();
     if rows.is_empty() {
         out += "Each side saw exactly what the other did: noise never acted.\n\n";
         return out;

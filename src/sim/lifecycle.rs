@@ -86,23 +86,38 @@ pub fn strategy_seed(seed: u64, p: usize) -> u64 {
 /// Hands the sides of a match to their controllers, each strategy with its own
 /// seeded random stream. New matches and resumed ones both come through here.
 pub fn assign_controllers(world: &mut World, match_entity: Entity, controllers: [Controller; 2]) {
+    for (p, controller) in controllers.into_iter().enumerate() {
+        assign_controller(world, match_entity, p, controller);
+    }
+}
+
+/// Gives a strategy the random stream of side `p` in a match seeded `seed`.
+pub fn assign_seed(controller: &mut Controller, seed: u64, p: usize) {
+    if let Controller::Strategy { rng, .. } = controller {
+        *rng = Xoshiro256PlusPlus::seed_from_u64(strategy_seed(seed, p));
+    }
+}
+
+/// Hands side `p` of a match to `controller`, a strategy with the random stream
+/// `strategy_seed` gives that side (a class's silent seat handed to the AI, say).
+pub fn assign_controller(
+    world: &mut World,
+    match_entity: Entity,
+    p: usize,
+    controller: Controller,
+) {
     let Some((players, seed)) = world
         .get::<Match>(match_entity)
         .map(|m| (m.players, m.seed))
     else {
         return;
     };
-    for (p, controller) in controllers.into_iter().enumerate() {
-        let controller = match controller {
-            Controller::Strategy { strategy, .. } => Controller::Strategy {
-                strategy,
-                rng: Xoshiro256PlusPlus::seed_from_u64(strategy_seed(seed, p)),
-            },
-            external => external,
-        };
-        if let Ok(mut side) = world.get_entity_mut(players[p]) {
-            side.insert(controller);
-        }
+    let mut controller = controller;
+    assign_seed(&mut controller, seed, p);
+    if let Some(&side) = players.get(p)
+        && let Ok(mut side) = world.get_entity_mut(side)
+    {
+        side.insert(controller);
     }
 }
 
@@ -271,17 +286,11 @@ pub fn replay_into(
     entity: Entity,
     record: &GameRecord,
 ) -> Result<(), ReplayError> {
-    let (scenario, sides) = match (
-        world.get::<MatchScenario>(entity),
-        world.get::<Match>(entity),
-    ) {
-        (Some(s), Some(m)) => (s.0.clone(), m.players),
-        _ => {
-            return Err(ReplayError::Diverged {
-                turn: 0,
-                field: "the match is not in the world".into(),
-            });
-        }
+    let Some(scenario) = world.get::<MatchScenario>(entity).map(|s| s.0.clone()) else {
+        return Err(ReplayError::Diverged {
+            turn: 0,
+            field: "the match is not in the world".into(),
+        });
     };
     if record.scenario_hash != scenario.hash_hex() {
         return Err(ReplayError::ScenarioChanged {
@@ -290,47 +299,72 @@ pub fn replay_into(
         });
     }
     for (i, expected) in record.history.iter().enumerate() {
-        let bad = |message: String| ReplayError::BadOrders {
-            turn: expected.turn,
-            message,
-        };
-        for (p, &side) in sides.iter().enumerate() {
-            let orders = orders_from_names(&scenario, p, expected).map_err(bad)?;
-            world.write_message(SubmitOrders { side, orders });
-        }
-        world.run_schedule(TurnSchedule);
-        let refused = world
-            .resource::<Messages<OrdersRefused>>()
-            .iter_current_update_messages()
-            .find(|r| sides.contains(&r.side))
-            .copied();
-        if let Some(r) = refused {
-            let p = sides.iter().position(|&s| s == r.side).unwrap_or(0);
-            return Err(bad(format!(
-                "{}'s orders are refused: {}",
-                scenario.scenario.players[p].id,
-                r.reason.describe(&scenario, p)
-            )));
-        }
-        step_messages(world);
-        let actual = world
-            .get::<Recorder>(entity)
-            .and_then(|r| r.0.history.get(i))
-            .cloned();
-        let Some(actual) = actual else {
-            return Err(ReplayError::Diverged {
-                turn: expected.turn,
-                field: "the match ended or stalled before this turn".into(),
-            });
-        };
-        if let Some(field) = first_difference(expected, &actual) {
-            return Err(ReplayError::Diverged {
-                turn: expected.turn,
-                field,
-            });
-        }
+        replay_turn(world, entity, i, expected)?;
     }
     Ok(())
+}
+
+/// Plays turn `i` of a record (`expected`) in `entity` with its true orders and
+/// checks it against the record: one step of [`replay_into`], also used by a class
+/// client to follow its match turn by turn as the server sends them.
+pub fn replay_turn(
+    world: &mut World,
+    entity: Entity,
+    i: usize,
+    expected: &TurnRecord,
+) -> Result<(), ReplayError> {
+    let (scenario, sides) = match (
+        world.get::<MatchScenario>(entity),
+        world.get::<Match>(entity),
+    ) {
+        (Some(s), Some(m)) => (s.0.clone(), m.players),
+        _ => {
+            return Err(ReplayError::Diverged {
+                turn: expected.turn,
+                field: "the match is not in the world".into(),
+            });
+        }
+    };
+    let bad = |message: String| ReplayError::BadOrders {
+        turn: expected.turn,
+        message,
+    };
+    for (p, &side) in sides.iter().enumerate() {
+        let orders = orders_from_names(&scenario, p, expected).map_err(bad)?;
+        world.write_message(SubmitOrders { side, orders });
+    }
+    world.run_schedule(TurnSchedule);
+    let refused = world
+        .resource::<Messages<OrdersRefused>>()
+        .iter_current_update_messages()
+        .find(|r| sides.contains(&r.side))
+        .copied();
+    if let Some(r) = refused {
+        let p = sides.iter().position(|&s| s == r.side).unwrap_or(0);
+        return Err(bad(format!(
+            "{}'s orders are refused: {}",
+            scenario.scenario.players[p].id,
+            r.reason.describe(&scenario, p)
+        )));
+    }
+    step_messages(world);
+    let actual = world
+        .get::<Recorder>(entity)
+        .and_then(|r| r.0.history.get(i))
+        .cloned();
+    let Some(actual) = actual else {
+        return Err(ReplayError::Diverged {
+            turn: expected.turn,
+            field: "the match ended or stalled before this turn".into(),
+        });
+    };
+    match first_difference(expected, &actual) {
+        Some(field) => Err(ReplayError::Diverged {
+            turn: expected.turn,
+            field,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn step_messages(world: &mut World) {
@@ -425,6 +459,16 @@ pub fn orders_from_names(
         .orders
         .get(p)
         .ok_or("the record has no orders for this side")?;
+    orders_from_map(s, p, named)
+}
+
+/// Named orders (decision id → option id, `event.decision` → option id) as option
+/// indices for side `p`: from a record, or from a class client.
+pub fn orders_from_map(
+    s: &LoadedScenario,
+    p: usize,
+    named: &std::collections::BTreeMap<String, String>,
+) -> Result<Orders, String> {
     let player = s
         .scenario
         .players

@@ -13,8 +13,9 @@ pub mod runner;
 pub mod seat;
 
 pub use lifecycle::{
-    MatchSetup, ReplayError, despawn_match, fork_in_place, fork_match, orders_from_names, replay,
-    replay_into, resume, spawn_match, step, strategy_seed,
+    MatchSetup, ReplayError, assign_controller, despawn_match, fork_in_place, fork_match,
+    orders_from_map, orders_from_names, replay, replay_into, replay_turn, resume, spawn_match,
+    step, strategy_seed,
 };
 
 use bevy::ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};

@@ -49,17 +49,42 @@ pub fn strategies_choose(
             let Controller::Strategy { strategy, rng } = &mut *seats[p] else {
                 continue;
             };
-            let mut choices = std::mem::take(&mut pair[p].orders.choices);
-            let view = View::of(&scenario.0, m, [&*pair[0], &*pair[1]], p);
-            let stance = strategy.orders(&view, rng, &mut choices);
-            let side = &mut *pair[p];
-            super::rules::keep_available(&scenario.0.compiled.decisions[p], side, &mut choices);
-            side.orders.choices = choices;
-            side.orders.answers =
-                super::rules::answers_for(&scenario.0.compiled, &side.offered, stance);
-            side.submitted = true;
+            let mut orders = std::mem::take(&mut pair[p].orders);
+            strategy_orders(
+                &scenario.0,
+                m,
+                [&*pair[0], &*pair[1]],
+                p,
+                &mut **strategy,
+                rng,
+                &mut orders,
+            );
+            pair[p].orders = orders;
+            pair[p].submitted = true;
         }
     }
+}
+
+/// The orders a strategy gives side `p` of a match taking orders: its choices (kept
+/// to what is available) and answers to the offered event choices, derived from its
+/// stance. The engine's strategies and a class client's bot both choose through here.
+pub fn strategy_orders(
+    scenario: &std::sync::Arc<crate::scenario::LoadedScenario>,
+    m: &Match,
+    sides: [&Side; 2],
+    p: usize,
+    strategy: &mut dyn super::seat::Strategy,
+    rng: &mut rand::rngs::Xoshiro256PlusPlus,
+    orders: &mut Orders,
+) {
+    let view = View::of(scenario, m, sides, p);
+    let stance = strategy.orders(&view, rng, &mut orders.choices);
+    super::rules::keep_available(
+        &scenario.compiled.decisions[p],
+        sides[p],
+        &mut orders.choices,
+    );
+    orders.answers = super::rules::answers_for(&scenario.compiled, &sides[p].offered, stance);
 }
 
 /// Once both sides have submitted, the orders are sealed: stances are computed and

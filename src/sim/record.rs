@@ -395,7 +395,7 @@ pub fn cause_record(s: &LoadedScenario, cause: Cause) -> CauseRecord {
 }
 
 /// Decision id → option id for a side's choices, as records show them.
-fn named_orders(
+pub fn named_orders(
     s: &LoadedScenario,
     player: usize,
     choices: &[u8],

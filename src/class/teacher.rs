@@ -1,0 +1,327 @@
+//! What the teacher sees and may do: the dashboard's view of a session (every pair's
+//! turn, who it waits for, its move strip, scores and misreads; the class's
+//! cooperation per turn and its outcomes), the controls (pause, resume, close the
+//! code, hand silent seats to the AI, end), and the downloads (records, the class
+//! summary, each pair's debrief). Every entry point takes the teacher token.
+
+use super::engine::{ClassWorld, Refused};
+use super::store::Seat;
+use crate::report::class_summary::{self, GameSummary};
+use crate::report::debrief;
+use crate::scenario::schema::Stance;
+use crate::sim::components::{Match, Phase, Side, SubmitOrders};
+use serde::Serialize;
+
+/// A teacher's control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Pause,
+    Resume,
+    /// No new students; one still waiting for a partner plays the stand-in AI.
+    Close,
+    /// Every student seat the current turn still waits for goes to the stand-in AI.
+    AiForSilent,
+    End,
+}
+
+/// The dashboard's view of a session.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub code: String,
+    pub scenario: String,
+    pub scenario_name: String,
+    pub players: [String; 2],
+    pub open: bool,
+    pub paused: bool,
+    pub ended: bool,
+    pub students: usize,
+    /// Nicknames of students still waiting for a partner.
+    pub waiting: Vec<String>,
+    pub pairs: Vec<Pair>,
+    /// Per turn (index 0 is turn 1): the share of sides that cooperated, over the
+    /// matches that played it.
+    pub cooperation: Vec<f64>,
+    /// How finished matches ended: ending (or "on time") → count.
+    pub outcomes: Vec<(String, usize)>,
+    /// The turn most matches are at.
+    pub class_turn: u32,
+    /// The stage game at the class's turn, as `analyze` measures it.
+    pub dilemma: Option<DilemmaView>,
+}
+
+/// The Dilemma view of a turn: the game's name, in words, and its payoffs.
+#[derive(Debug, Clone, Serialize)]
+pub struct DilemmaView {
+    pub turn: u32,
+    pub name: String,
+    pub description: String,
+    /// `matrix[row][col]` = [first side's, second side's] one-turn gain; 0 cooperate, 1 defect.
+    pub matrix: [[[f64; 2]; 2]; 2],
+}
+
+/// Samples a cell when the scenario has chance: enough for the dashboard's two decimals
+/// to settle, and quick enough for the engine thread.
+const DILEMMA_SAMPLES: usize = 64;
+
+/// One match on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub record: String,
+    pub names: [String; 2],
+    pub turn: u32,
+    pub turns: u32,
+    pub over: bool,
+    pub waiting_for: Vec<String>,
+    /// One entry per turn: "CC", "CD", …, first side first.
+    pub moves: Vec<String>,
+    pub scores: [f64; 2],
+    pub cooperation: [f64; 2],
+    pub misreads: usize,
+    pub ending: String,
+}
+
+impl ClassWorld {
+    /// The dashboard of session `code`, for its teacher.
+    pub fn dashboard(&mut self, code: &str, token: &str) -> Result<Dashboard, Refused> {
+        let s = self.teacher_session(code, token)?;
+        let session = &self.sessions[s];
+        let mut pairs = Vec::new();
+        let mut per_turn: Vec<(usize, usize)> = Vec::new();
+        let mut outcomes: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut turns_at = Vec::new();
+        for (m, record) in session.records.iter().enumerate() {
+            let summary = GameSummary::of(&self.store_file_name(m), record);
+            let live = session.entities[m].and_then(|e| self.world.get::<Match>(e));
+            let waiting_for = live
+                .filter(|mat| mat.phase == Phase::Orders)
+                .map(|mat| {
+                    (0..2)
+                        .filter(|&p| {
+                            !self
+                                .world
+                                .get::<Side>(mat.players[p])
+                                .is_some_and(|x| x.submitted)
+                                && !session.queued.iter().any(|q| q.0 == m && q.1 == p)
+                        })
+                        .map(|p| self.seat_label(s, m, p))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let moves = record
+                .history
+                .iter()
+                .map(|t| {
+                    t.stances
+                        .iter()
+                        .map(|st| if *st == Stance::Cooperate { 'C' } else { 'D' })
+                        .collect()
+                })
+                .collect();
+            for (i, t) in record.history.iter().enumerate() {
+                if per_turn.len() <= i {
+                    per_turn.push((0, 0));
+                }
+                per_turn[i].0 += t
+                    .stances
+                    .iter()
+                    .filter(|st| **st == Stance::Cooperate)
+                    .count();
+                per_turn[i].1 += t.stances.len();
+            }
+            let over = record.outcome.is_some();
+            if over {
+                *outcomes.entry(summary.ending.clone()).or_default() += 1;
+            }
+            let turn = live.map_or(record.history.len() as u32, |mat| mat.turn);
+            if !over && !session.file.ended {
+                turns_at.push(turn);
+            }
+            pairs.push(Pair {
+                record: self.store_file_name(m),
+                names: [0, 1].map(|p| self.seat_label(s, m, p)),
+                turn,
+                turns: record.turns,
+                over,
+                waiting_for,
+                moves,
+                scores: summary.scores,
+                cooperation: summary.cooperation,
+                misreads: debrief::misreads(record).len(),
+                ending: summary.ending,
+            });
+        }
+        turns_at.sort_unstable();
+        let placed: Vec<usize> = session
+            .file
+            .matches
+            .iter()
+            .flat_map(|m| m.seats.iter())
+            .filter_map(|seat| match seat {
+                Seat::Student(i) => Some(*i),
+                Seat::Ai(_) => None,
+            })
+            .collect();
+        let class_turn = turns_at.get(turns_at.len() / 2).copied().unwrap_or(0);
+        let dilemma = self.dilemma(s, class_turn);
+        let session = &self.sessions[s];
+        let sc = &session.scenario.scenario;
+        Ok(Dashboard {
+            dilemma,
+            code: session.file.code.clone(),
+            scenario: sc.id.clone(),
+            scenario_name: sc.title.clone(),
+            players: [0, 1].map(|p| sc.players[p].name.clone()),
+            open: session.file.open,
+            paused: session.file.paused,
+            ended: session.file.ended,
+            students: session.file.students.len(),
+            waiting: session
+                .file
+                .students
+                .iter()
+                .enumerate()
+                .filter(|(i, st)| !placed.contains(i) && st.place.is_none())
+                .map(|(_, st)| st.name.clone())
+                .collect(),
+            pairs,
+            cooperation: per_turn
+                .iter()
+                .map(|&(c, n)| if n == 0 { 0.0 } else { c as f64 / n as f64 })
+                .collect(),
+            outcomes: outcomes.into_iter().collect(),
+            class_turn,
+        })
+    }
+
+    /// The stage game at `turn`, measured once per session and turn.
+    fn dilemma(&mut self, s: usize, turn: u32) -> Option<DilemmaView> {
+        if turn == 0 {
+            return None;
+        }
+        let session = &mut self.sessions[s];
+        if let Some(d) = session.dilemma.as_ref().filter(|d| d.turn == turn) {
+            return Some(d.clone());
+        }
+        let seed = session.file.settings.seed;
+        let game =
+            crate::analysis::stage_game(&session.scenario, turn, DILEMMA_SAMPLES, seed).ok()?;
+        let view = DilemmaView {
+            turn,
+            name: crate::analysis::classify::name(game.classification.kind).to_string(),
+            description: game.description,
+            matrix: game.matrix,
+        };
+        session.dilemma = Some(view.clone());
+        Some(view)
+    }
+
+    fn store_file_name(&self, m: usize) -> String {
+        format!("match-{:02}.ron", m + 1)
+    }
+
+    /// A seat as the dashboard names it: the nickname, or the AI's id.
+    fn seat_label(&self, s: usize, m: usize, p: usize) -> String {
+        match &self.sessions[s].file.matches[m].seats[p] {
+            Seat::Student(i) => self.sessions[s].file.students[*i].name.clone(),
+            Seat::Ai(id) => format!("AI ({id})"),
+        }
+    }
+
+    /// Carries out a teacher's control.
+    pub fn act(&mut self, code: &str, token: &str, action: Action) -> Result<(), Refused> {
+        let s = self.teacher_session(code, token)?;
+        let fail = |e: String| (super::protocol::Refusal::Ended, e);
+        match action {
+            Action::Pause => {
+                self.sessions[s].file.paused = true;
+                self.save(s);
+            }
+            Action::Resume => {
+                self.sessions[s].file.paused = false;
+                for (m, p, orders) in std::mem::take(&mut self.sessions[s].queued) {
+                    let side = self.sessions[s].entities[m]
+                        .and_then(|e| self.world.get::<Match>(e))
+                        .map(|mat| mat.players[p]);
+                    if let Some(side) = side {
+                        self.world.write_message(SubmitOrders { side, orders });
+                    }
+                }
+                self.save(s);
+            }
+            Action::Close => {
+                self.sessions[s].file.open = false;
+                self.seat_waiting_with_ai(s).map_err(fail)?;
+                self.save(s);
+            }
+            Action::AiForSilent => {
+                for m in 0..self.sessions[s].entities.len() {
+                    let silent: Vec<usize> = {
+                        let session = &self.sessions[s];
+                        let Some(mat) =
+                            session.entities[m].and_then(|e| self.world.get::<Match>(e))
+                        else {
+                            continue;
+                        };
+                        (0..2)
+                            .filter(|&p| {
+                                matches!(session.file.matches[m].seats[p], Seat::Student(_))
+                                    && mat.phase == Phase::Orders
+                                    && !self
+                                        .world
+                                        .get::<Side>(mat.players[p])
+                                        .is_some_and(|x| x.submitted)
+                                    && !session.queued.iter().any(|q| q.0 == m && q.1 == p)
+                            })
+                            .collect()
+                    };
+                    for p in silent {
+                        self.give_to_ai(s, m, p).map_err(fail)?;
+                    }
+                }
+            }
+            Action::End => self.end_session(s),
+        }
+        self.pump();
+        Ok(())
+    }
+
+    /// A match's record as its file holds it, by file name (`match-NN.ron`).
+    pub fn record_text(&self, code: &str, token: &str, file: &str) -> Result<String, Refused> {
+        let s = self.teacher_session(code, token)?;
+        let m = self.match_by_file(s, file)?;
+        self.sessions[s].records[m]
+            .to_text()
+            .map_err(|e| (super::protocol::Refusal::Malformed, e))
+    }
+
+    /// A match's debrief report (Markdown), as `common-enemy report` writes it.
+    pub fn debrief(&self, code: &str, token: &str, file: &str) -> Result<String, Refused> {
+        let s = self.teacher_session(code, token)?;
+        let m = self.match_by_file(s, file)?;
+        let session = &self.sessions[s];
+        Ok(debrief::markdown(
+            &session.records[m],
+            Some(&session.scenario),
+        ))
+    }
+
+    /// The class summary (Markdown), as `common-enemy class-summary` writes it for
+    /// the session's records folder.
+    pub fn summary(&self, code: &str, token: &str) -> Result<String, Refused> {
+        let s = self.teacher_session(code, token)?;
+        let dir = self.store.records_dir(&self.sessions[s].file.code);
+        let class =
+            class_summary::read_dir(&dir).map_err(|e| (super::protocol::Refusal::Malformed, e))?;
+        Ok(class_summary::markdown(&class, &dir.display().to_string()))
+    }
+
+    fn match_by_file(&self, s: usize, file: &str) -> Result<usize, Refused> {
+        (0..self.sessions[s].records.len())
+            .find(|&m| self.store_file_name(m) == file)
+            .ok_or((
+                super::protocol::Refusal::NoMatch,
+                format!("no match record {file}"),
+            ))
+    }
+}
