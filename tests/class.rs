@@ -488,10 +488,10 @@ fn a_server_dropped_mid_session_restores_every_match_at_the_same_turn_and_state(
         }
         second.pump();
     }
-    for m in 0..2 {
+    for (m, before) in records.iter().enumerate() {
         let rec = GameRecord::load(&store.record_path(&opened.code, m)).unwrap();
         assert_eq!(rec.history.len(), 5);
-        assert_eq!(rec.history[..2], records[m].history[..]);
+        assert_eq!(rec.history[..2], before.history[..]);
         common_enemy::sim::replay(&rec, pd.clone()).unwrap();
         assert!(rec.outcome.is_some());
     }

@@ -144,7 +144,7 @@ impl Mirror {
 
 /// How one connection ended.
 enum Ended {
-    Finished(Finished),
+    Finished(Box<Finished>),
     /// Refused for good (a wrong code, a seat that is gone, an ended class).
     Refused(String),
     /// The connection dropped: reconnect and rejoin.
@@ -184,7 +184,7 @@ pub async fn play(
             Err(e) => Ended::Dropped(e.to_string()),
         };
         match ended {
-            Ended::Finished(f) => return Ok(f),
+            Ended::Finished(f) => return Ok(*f),
             Ended::Refused(why) => return Err(why),
             Ended::Dropped(why) => {
                 let since = *dropped_at.get_or_insert_with(Instant::now);
@@ -288,7 +288,7 @@ async fn session(
                     return Ended::Refused(e);
                 }
                 if m.over() {
-                    return Ended::Finished(m.finished());
+                    return Ended::Finished(Box::new(m.finished()));
                 }
             }
             ServerMsg::Status {

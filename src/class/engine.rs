@@ -297,7 +297,7 @@ impl ClassWorld {
             // The one who waited plays the first side; against the AI, sides alternate.
             let seats = match partner {
                 Seat::Student(w) => [Seat::Student(w), Seat::Student(student)],
-                ai if student % 2 == 0 => [Seat::Student(student), ai],
+                ai if student.is_multiple_of(2) => [Seat::Student(student), ai],
                 ai => [ai, Seat::Student(student)],
             };
             self.start_match(s, seats)
