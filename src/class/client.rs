@@ -28,6 +28,11 @@ pub struct Finished {
     pub side: usize,
     pub record: GameRecord,
     pub names: [String; 2],
+    /// Per turn this client sent orders for: from sending them to the turn's record
+    /// arriving (the load benchmark's latency, where this client's orders came last).
+    pub waits: Vec<(u32, Duration)>,
+    /// Messages sent and received over every connection.
+    pub messages: usize,
 }
 
 /// The local copy of a seat's match.
@@ -138,6 +143,8 @@ impl Mirror {
             side: self.side,
             record,
             names: self.names.clone(),
+            waits: Vec::new(),
+            messages: 0,
         }
     }
 }
@@ -162,6 +169,7 @@ pub async fn play(
     mut progress: impl FnMut(&str),
 ) -> Result<Finished, String> {
     let url = socket_url(server)?;
+    let mut tally = Tally::default();
     let mut seat: Option<String> = None;
     let mut dropped_at: Option<Instant> = None;
     loop {
@@ -177,14 +185,22 @@ pub async fn play(
             },
         };
         let ended = match tokio_tungstenite::connect_async(url.as_str()).await {
-            Ok((ws, _)) => session(ws, hello, spec, delay, &mut seat, &mut progress).await,
+            Ok((ws, _)) => {
+                session(ws, hello, spec, delay, &mut seat, &mut tally, &mut progress).await
+            }
             Err(e) if seat.is_none() && dropped_at.is_none() => {
                 return Err(format!("cannot reach the class server at {url}: {e}"));
             }
             Err(e) => Ended::Dropped(e.to_string()),
         };
         match ended {
-            Ended::Finished(f) => return Ok(*f),
+            Ended::Finished(f) => {
+                return Ok(Finished {
+                    waits: tally.waits,
+                    messages: tally.messages,
+                    ..*f
+                });
+            }
             Ended::Refused(why) => return Err(why),
             Ended::Dropped(why) => {
                 let since = *dropped_at.get_or_insert_with(Instant::now);
@@ -199,6 +215,14 @@ pub async fn play(
             }
         }
     }
+}
+
+/// What a client counts for the load benchmark.
+#[derive(Default)]
+struct Tally {
+    waits: Vec<(u32, Duration)>,
+    messages: usize,
+    sent: Option<(u32, Instant)>,
 }
 
 /// `http://host:port/…` → `ws://host:port/class/ws`.
@@ -230,6 +254,7 @@ async fn session(
     spec: &Spec,
     delay: Duration,
     seat: &mut Option<String>,
+    tally: &mut Tally,
     progress: &mut impl FnMut(&str),
 ) -> Ended {
     let send =
@@ -237,6 +262,7 @@ async fn session(
     if let Err(e) = ws.send(send(&hello)).await {
         return Ended::Dropped(e.to_string());
     }
+    tally.messages += 1;
     let mut mirror: Option<Mirror> = None;
     let mut controller = spec.controller();
     let mut sent_for: Option<u32> = None;
@@ -247,6 +273,7 @@ async fn session(
             Ok(_) => continue,
             Err(e) => return Ended::Dropped(e.to_string()),
         };
+        tally.messages += 1;
         let msg: ServerMsg = match serde_json::from_str(&text) {
             Ok(m) => m,
             Err(e) => {
@@ -287,6 +314,9 @@ async fn session(
                 if let Err(e) = m.push(&record) {
                     return Ended::Refused(e);
                 }
+                if let Some((turn, at)) = tally.sent.take() {
+                    tally.waits.push((turn, at.elapsed()));
+                }
                 if m.over() {
                     return Ended::Finished(Box::new(m.finished()));
                 }
@@ -306,6 +336,8 @@ async fn session(
                     if let Err(e) = ws.send(send(&ClientMsg::Orders { turn, orders })).await {
                         return Ended::Dropped(e.to_string());
                     }
+                    tally.messages += 1;
+                    tally.sent = Some((turn, Instant::now()));
                     sent_for = Some(turn);
                 }
             }
