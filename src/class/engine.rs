@@ -570,51 +570,85 @@ impl ClassWorld {
                 break;
             }
         }
+        // Every record with new turns is written (in parallel: each write waits for
+        // the disk) before any of those turns is sent, so a client never sees a
+        // turn that a crash could take back.
+        let mut resolved = Vec::new();
+        for (s, session) in self.sessions.iter().enumerate() {
+            for (m, entity) in session.entities.iter().enumerate() {
+                let now = entity
+                    .and_then(|e| self.world.get::<Recorder>(e))
+                    .map(|r| &r.0);
+                if let Some(now) =
+                    now.filter(|now| now.history.len() != session.records[m].history.len())
+                {
+                    resolved.push((s, m, now.clone()));
+                }
+            }
+        }
+        let failures = self.write_records(&resolved);
+        self.log.extend(failures);
+        for (s, m, now) in resolved {
+            self.announce(s, m, now);
+        }
         for s in 0..self.sessions.len() {
             for m in 0..self.sessions[s].entities.len() {
-                self.collect(s, m);
                 self.tell_status(s, m);
             }
         }
     }
 
-    /// Sends and writes the turns match `m` resolved since the last look.
-    fn collect(&mut self, s: usize, m: usize) {
-        let Some(entity) = self.sessions[s].entities[m] else {
-            return;
-        };
-        let Some(now) = self.world.get::<Recorder>(entity).map(|r| &r.0) else {
-            return;
-        };
+    /// Writes records, a few at a time on scoped threads; returns what failed.
+    fn write_records(&self, records: &[(usize, usize, GameRecord)]) -> Vec<String> {
+        const WRITERS: usize = 8;
+        let chunk = records.len().div_ceil(WRITERS).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = records
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter_map(|(s, m, rec)| {
+                                self.store
+                                    .save_record(&self.sessions[*s].file.code, *m, rec)
+                                    .err()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| vec!["a record writer failed".into()])
+                })
+                .collect()
+        })
+    }
+
+    /// Sends match `m`'s new turns (written already) to its students; a finished
+    /// match leaves the world.
+    fn announce(&mut self, s: usize, m: usize, now: GameRecord) {
         let known = self.sessions[s].records[m].history.len();
-        if now.history.len() == known {
-            return;
-        }
-        let now = now.clone();
-        let code = self.sessions[s].file.code.clone();
-        if let Err(e) = self.store.save_record(&code, m, &now) {
-            self.log.push(e);
-        }
         let new_turns: Vec<String> = now.history[known..]
             .iter()
             .filter_map(|t| ron::ser::to_string(t).ok())
             .collect();
         let over = now.outcome.is_some();
         self.sessions[s].records[m] = now;
-        let students = self.students_of(s, m);
-        for st in &students {
+        for st in self.students_of(s, m) {
             for record in &new_turns {
                 self.send(
-                    *st,
+                    st,
                     ServerMsg::Turn {
                         record: record.clone(),
                     },
                 );
             }
         }
-        if over {
+        if over && let Some(entity) = self.sessions[s].entities[m].take() {
             despawn_match(&mut self.world, entity);
-            self.sessions[s].entities[m] = None;
         }
     }
 
