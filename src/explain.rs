@@ -286,6 +286,7 @@ mod tests {
             perceived: vec![],
             stances: vec![],
             events: vec![],
+            announced: vec![],
             changes: vec![
                 change("m", 10.0, 11.0, small.clone()),
                 change("m", 11.0, 6.0, big.clone()),

@@ -496,3 +496,63 @@ fn a_server_dropped_mid_session_restores_every_match_at_the_same_turn_and_state(
         assert!(rec.outcome.is_some());
     }
 }
+
+#[test]
+fn an_announced_event_applies_this_turn_goes_on_record_and_replays() {
+    use common_enemy::sim::components::Match;
+    use common_enemy::sim::runner::Headless;
+    let s = scenario("syria_2015");
+    let e = s
+        .scenario
+        .events
+        .iter()
+        .position(|e| e.id == "contributions_acknowledged")
+        .unwrap() as u16;
+    let tft = || Spec::parse("tit_for_tat").unwrap().controller();
+    let mut h = Headless::default();
+    let m = h.spawn(common_enemy::sim::MatchSetup {
+        controllers: [tft(), tft()],
+        turns: Some(3),
+        record_as: Some(["tit_for_tat".into(), "tit_for_tat".into()]),
+        explain: true,
+        ..common_enemy::sim::MatchSetup::external(s.clone(), 4)
+    });
+    assert!(common_enemy::sim::announce(h.app.world_mut(), m, e));
+    assert!(
+        !common_enemy::sim::announce(h.app.world_mut(), m, e),
+        "once a turn"
+    );
+    h.run_to_end();
+    let record = h.record(m).unwrap().clone();
+    assert_eq!(
+        record.history[0].announced,
+        vec!["contributions_acknowledged".to_string()]
+    );
+    assert!(
+        record.history[0]
+            .events
+            .contains(&"contributions_acknowledged".to_string())
+    );
+    assert!(
+        record.history[1].announced.is_empty(),
+        "an announcement is for one turn"
+    );
+    // It does not fire again at turn 4's trigger: it is not repeatable.
+    assert_eq!(h.state(m).map(|m: &Match| m.fired[e as usize]), Some(1));
+    common_enemy::sim::replay(&record, s.clone()).expect("the announcement replays");
+    let mut stripped = record.clone();
+    stripped.history[0].announced.clear();
+    assert!(
+        common_enemy::sim::replay(&stripped, s.clone()).is_err(),
+        "without it the turn differs"
+    );
+    // An event that offers a choice cannot be announced mid-turn.
+    let choice = s
+        .scenario
+        .events
+        .iter()
+        .position(|e| e.choice.is_some())
+        .unwrap() as u16;
+    let m2 = h.spawn(common_enemy::sim::MatchSetup::external(s, 4));
+    assert!(!common_enemy::sim::announce(h.app.world_mut(), m2, choice));
+}

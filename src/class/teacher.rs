@@ -13,7 +13,7 @@ use crate::sim::components::{Match, Phase, Side, SubmitOrders};
 use serde::Serialize;
 
 /// A teacher's control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Pause,
@@ -22,6 +22,9 @@ pub enum Action {
     Close,
     /// Every student seat the current turn still waits for goes to the stand-in AI.
     AiForSilent,
+    /// One of the scenario's events happens in every running match this turn (the
+    /// downed airliner, say): `{"action": {"announce": "EVENT_ID"}}`.
+    Announce(String),
     End,
 }
 
@@ -48,6 +51,8 @@ pub struct Dashboard {
     pub class_turn: u32,
     /// The stage game at the class's turn, as `analyze` measures it.
     pub dilemma: Option<DilemmaView>,
+    /// Events the teacher may announce: (id, title), those that offer no choice.
+    pub events: Vec<(String, String)>,
 }
 
 /// The Dilemma view of a turn: the game's name, in words, and its payoffs.
@@ -167,6 +172,14 @@ impl ClassWorld {
         let session = &self.sessions[s];
         let sc = &session.scenario.scenario;
         Ok(Dashboard {
+            events: session
+                .scenario
+                .scenario
+                .events
+                .iter()
+                .filter(|e| e.choice.is_none())
+                .map(|e| (e.id.clone(), e.title.clone()))
+                .collect(),
             dilemma,
             code: session.file.code.clone(),
             scenario: sc.id.clone(),
@@ -278,6 +291,33 @@ impl ClassWorld {
                     for p in silent {
                         self.give_to_ai(s, m, p).map_err(fail)?;
                     }
+                }
+            }
+            Action::Announce(id) => {
+                let Some(e) = self.sessions[s]
+                    .scenario
+                    .scenario
+                    .events
+                    .iter()
+                    .position(|e| e.id == id)
+                else {
+                    return Err((
+                        super::protocol::Refusal::Malformed,
+                        format!("the scenario has no event \"{id}\""),
+                    ));
+                };
+                let mut announced = 0;
+                for entity in self.sessions[s].entities.clone().into_iter().flatten() {
+                    announced +=
+                        usize::from(crate::sim::announce(&mut self.world, entity, e as u16));
+                }
+                if announced == 0 {
+                    return Err((
+                        super::protocol::Refusal::Malformed,
+                        format!(
+                            "\"{id}\" cannot be announced now: no running match, or it offers a choice, or it has happened and does not repeat"
+                        ),
+                    ));
                 }
             }
             Action::End => self.end_session(s),

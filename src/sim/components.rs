@@ -87,6 +87,10 @@ pub struct Match {
     pub fired: Vec<u32>,
     /// Events fired by effects this turn, applied in the events step.
     pub pending: Vec<u16>,
+    /// Events announced from outside this turn (a teacher's, in a class), applied
+    /// first in the events step and kept on record so a replay announces them too.
+    /// Kept across the briefing; cleared when the match moves to the next turn.
+    pub announced: Vec<u16>,
     /// Events announced at this turn's briefing.
     pub news: Vec<u16>,
     /// Events applied in this turn's events step.

@@ -170,6 +170,7 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
             shared: c.shared.iter().map(|m| m.initial[0]).collect(),
             fired: vec![0; c.events.len()],
             pending: Vec::new(),
+            announced: Vec::new(),
             news: Vec::new(),
             consequences: Vec::new(),
             changes: Vec::new(),
@@ -333,6 +334,15 @@ pub fn replay_turn(
         let orders = orders_from_names(&scenario, p, expected).map_err(bad)?;
         world.write_message(SubmitOrders { side, orders });
     }
+    for id in &expected.announced {
+        let e = scenario
+            .scenario
+            .events
+            .iter()
+            .position(|e| &e.id == id)
+            .ok_or_else(|| bad(format!("the record announces \"{id}\", which is no event")))?;
+        announce(world, entity, e as u16);
+    }
     world.run_schedule(TurnSchedule);
     let refused = world
         .resource::<Messages<OrdersRefused>>()
@@ -446,6 +456,28 @@ pub fn resume(
         m.hold = hold;
     }
     Ok(entity)
+}
+
+/// Announces event `e` in a match for this turn, from outside the rules (a
+/// teacher's announcement in a class): it applies in this turn's events step, once,
+/// and goes on record. An event that offers a choice, or that may not fire again,
+/// is not announced; returns whether it was.
+pub fn announce(world: &mut World, entity: Entity, e: u16) -> bool {
+    let Some(scenario) = world.get::<MatchScenario>(entity).map(|s| s.0.clone()) else {
+        return false;
+    };
+    let Some(event) = scenario.compiled.events.get(e as usize) else {
+        return false;
+    };
+    let Some(mut m) = world.get_mut::<Match>(entity) else {
+        return false;
+    };
+    let spent = !event.repeatable && m.fired[e as usize] > 0;
+    if event.choice.is_some() || spent || m.announced.contains(&e) || m.phase == Phase::GameOver {
+        return false;
+    }
+    m.announced.push(e);
+    true
 }
 
 /// Turns a record's named orders back into option indices. Every key must be a

@@ -13,7 +13,7 @@ pub mod runner;
 pub mod seat;
 
 pub use lifecycle::{
-    MatchSetup, ReplayError, assign_controller, despawn_match, fork_in_place, fork_match,
+    MatchSetup, ReplayError, announce, assign_controller, despawn_match, fork_in_place, fork_match,
     orders_from_map, orders_from_names, replay, replay_into, replay_turn, resume, spawn_match,
     step, strategy_seed,
 };

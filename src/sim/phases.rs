@@ -133,6 +133,7 @@ pub fn advance(
             }
         }
         m.turn += 1;
+        m.announced.clear();
         m.phase = Phase::Briefing;
     }
 }

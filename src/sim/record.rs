@@ -54,6 +54,10 @@ pub struct TurnRecord {
     pub stances: Vec<Stance>,
     /// Events fired by effects during resolution.
     pub events: Vec<String>,
+    /// Events announced from outside during the turn (a teacher's, in a class); a
+    /// replay announces them again. Among `events` too, when they applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub announced: Vec<String>,
     /// Every metric change with its cause, in the order applied.
     pub changes: Vec<ChangeRecord>,
     /// Every metric after the turn: shared by id, per-player as `player.metric`.
@@ -461,6 +465,7 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
             .collect(),
         stances: sides.iter().map(|side| side.stance).collect(),
         events: event_ids(&m.consequences),
+        announced: event_ids(&m.announced),
         changes: m
             .changes
             .iter()
@@ -516,6 +521,7 @@ pub fn first_difference(expected: &TurnRecord, actual: &TurnRecord) -> Option<St
     cmp!(perceived);
     cmp!(stances);
     cmp!(events);
+    cmp!(announced);
     for (i, (e, a)) in expected.changes.iter().zip(&actual.changes).enumerate() {
         if e != a {
             return Some(format!(

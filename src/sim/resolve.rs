@@ -170,10 +170,12 @@ pub fn apply_fired_events(
         &mut matches,
         &mut sides,
         Phase::Resolution,
-        |_, m| !m.pending.is_empty(),
+        |_, m| !m.pending.is_empty() || !m.announced.is_empty(),
         |ctx| {
             let c = ctx.c;
             let mut applied = 0;
+            let announced = ctx.m.announced.clone();
+            ctx.m.pending.splice(0..0, announced);
             while let Some(e) = (!ctx.m.pending.is_empty()).then(|| ctx.m.pending.remove(0)) {
                 let event = &c.events[e as usize];
                 if (!event.repeatable && ctx.m.fired[e as usize] > 0)
