@@ -2,6 +2,7 @@
 //! each turn beside it, and the shared metrics. The axes start at turn 1 and
 //! always show a few turns ahead, so an early game is not a dot in a void.
 
+use super::shown::{Lens, Shown};
 use super::widgets::side_color;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Scope;
@@ -83,15 +84,37 @@ pub fn scores(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32)
         });
 }
 
-/// Every shared metric by turn; nothing when the scenario has none.
-pub fn metrics(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32) {
-    let shared: Vec<_> = s
+/// Every shared metric the screen may show, by turn, as the viewer saw it each
+/// turn (estimates are named so); nothing when there is none.
+pub fn metrics(ui: &mut Ui, lens: &Lens, record: &GameRecord, height: f32) {
+    let lines: Vec<(String, Vec<[f64; 2]>)> = lens
+        .s
         .scenario
         .metrics
         .iter()
-        .filter(|m| m.scope == Scope::Shared)
+        .filter(|m| m.scope == Scope::Shared && lens.visible(&m.id))
+        .filter_map(|m| {
+            // Whether a metric is estimated or withheld depends on the metric and
+            // the viewer, not on the value or the turn.
+            let name = match lens.shown(&m.id, 0, m.initial) {
+                Shown::Withheld => return None,
+                Shown::Estimate(_) => format!("{} (estimate)", m.name),
+                Shown::Exact(_) => m.name.clone(),
+            };
+            let points = record
+                .history
+                .iter()
+                .filter_map(|t| {
+                    let truth = *t.metrics.get(&m.id)?;
+                    lens.shown(&m.id, t.turn, truth)
+                        .value()
+                        .map(|v| [f64::from(t.turn), v])
+                })
+                .collect();
+            Some((name, points))
+        })
         .collect();
-    if shared.is_empty() {
+    if lines.is_empty() {
         return;
     }
     ui.label(egui::RichText::new("Shared metrics").strong());
@@ -100,13 +123,8 @@ pub fn metrics(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32
     plot("metrics", record, height)
         .legend(Legend::default().position(Corner::LeftTop))
         .show(ui, |plot| {
-            for m in shared {
-                let points: PlotPoints = record
-                    .history
-                    .iter()
-                    .filter_map(|t| t.metrics.get(&m.id).map(|v| [f64::from(t.turn), *v]))
-                    .collect();
-                plot.line(Line::new(m.name.clone(), points).width(1.5));
+            for (name, points) in lines {
+                plot.line(Line::new(name, PlotPoints::from(points)).width(1.5));
             }
         });
 }

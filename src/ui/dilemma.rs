@@ -166,6 +166,18 @@ pub fn draw(
             }
             Some(Ok(game)) => {
                 game_view(ui, game);
+                let c = &s.compiled;
+                if c.shared.iter().chain(&c.per_player).any(|m| m.fog != [0.0; 2]) {
+                    // Fog: the panel must not be a window onto the true values.
+                    ui.label(
+                        RichText::new(
+                            "Measured from the scenario's start with both sides cooperating \
+                             every turn, not from this game's state: it shows nothing of the \
+                             true values you see only as estimates.",
+                        )
+                        .small(),
+                    );
+                }
                 if let Some(t) = record.0.history.last() {
                     ui.label(
                         RichText::new(format!(
