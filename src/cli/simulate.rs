@@ -304,7 +304,13 @@ mod tests {
         );
         let cuba = load_scenario(Path::new("scenarios/cuba_1962.ron")).unwrap();
         let players = ["us=cooperator".into(), "ussr=defector".into()];
-        let rec = play_recorded(cuba.clone(), 3, Some(2), None, controllers(&cuba, &players).unwrap());
+        let rec = play_recorded(
+            cuba.clone(),
+            3,
+            Some(2),
+            None,
+            controllers(&cuba, &players).unwrap(),
+        );
         let told = story(&cuba, &rec, false);
         assert!(
             told.contains("United States estimates missiles_ready at"),

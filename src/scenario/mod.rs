@@ -56,7 +56,11 @@ impl LoadedScenario {
     /// Who holds a map location at the start: the player or faction it names
     /// (`holder`, format 2), else its generic `held_by`.
     pub fn held_by(&self, l: &schema::Location) -> HeldBy {
-        let factions = self.scenario.map.as_ref().map_or(&[][..], |m| &m.factions[..]);
+        let factions = self
+            .scenario
+            .map
+            .as_ref()
+            .map_or(&[][..], |m| &m.factions[..]);
         l.holder
             .as_deref()
             .and_then(|h| {
@@ -76,7 +80,11 @@ impl LoadedScenario {
 
     /// A holder's name as players read it.
     pub fn holder_name(&self, h: HeldBy) -> String {
-        let factions = self.scenario.map.as_ref().map_or(&[][..], |m| &m.factions[..]);
+        let factions = self
+            .scenario
+            .map
+            .as_ref()
+            .map_or(&[][..], |m| &m.factions[..]);
         match h {
             HeldBy::Generic(h) => match h {
                 schema::Holder::Enemy => "enemy",
@@ -86,7 +94,12 @@ impl LoadedScenario {
                 schema::Holder::Neutral => "neutral",
             }
             .into(),
-            HeldBy::Player(p) => self.scenario.players.get(p).map_or("?", |x| x.name.as_str()).into(),
+            HeldBy::Player(p) => self
+                .scenario
+                .players
+                .get(p)
+                .map_or("?", |x| x.name.as_str())
+                .into(),
             HeldBy::Faction(i) => factions.get(i).map_or("?", |f| f.name.as_str()).into(),
         }
     }

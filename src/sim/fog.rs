@@ -24,8 +24,7 @@ pub fn seen(c: &Compiled, m: &Match, viewer: u8, slot: Slot, truth: f64) -> f64 
 
 /// Whether `viewer` (0 or 1) sees the metric in `slot` only as an estimate.
 pub fn fogged(c: &Compiled, viewer: usize, slot: Slot) -> bool {
-    c.metric(slot)
-        .is_some_and(|m| m.fog[viewer.min(1)] > 0.0)
+    c.metric(slot).is_some_and(|m| m.fog[viewer.min(1)] > 0.0)
 }
 
 /// The value `viewer` (0 or 1) sees of the metric in `slot` after `turn` resolved

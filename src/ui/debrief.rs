@@ -375,14 +375,14 @@ pub fn explained_changes(ui: &mut Ui, lens: &Lens, t: &TurnRecord) {
                 (b, a) => {
                     let (b, a) = (b.value().unwrap_or(0.0), a.value().unwrap_or(0.0));
                     ui.label(
-                        RichText::new(format!(
-                            "{name}: ≈ {b:.0} to ≈ {a:.0} (your estimates)"
-                        ))
-                        .strong()
-                        .color(tone(a - b)),
+                        RichText::new(format!("{name}: ≈ {b:.0} to ≈ {a:.0} (your estimates)"))
+                            .strong()
+                            .color(tone(a - b)),
                     );
-                    let names: Vec<String> =
-                        causes.iter().map(|(c, _)| cause_label(Some(s), c)).collect();
+                    let names: Vec<String> = causes
+                        .iter()
+                        .map(|(c, _)| cause_label(Some(s), c))
+                        .collect();
                     ui.add(
                         egui::Label::new(
                             RichText::new(format!(

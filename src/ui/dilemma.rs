@@ -167,7 +167,11 @@ pub fn draw(
             Some(Ok(game)) => {
                 game_view(ui, game);
                 let c = &s.compiled;
-                if c.shared.iter().chain(&c.per_player).any(|m| m.fog != [0.0; 2]) {
+                if c.shared
+                    .iter()
+                    .chain(&c.per_player)
+                    .any(|m| m.fog != [0.0; 2])
+                {
                     // Fog: the panel must not be a window onto the true values.
                     ui.label(
                         RichText::new(

@@ -10,8 +10,8 @@
 use super::game::Snapshot;
 use super::shown::Shown;
 use super::widgets;
-use crate::scenario::{HeldBy, LoadedScenario};
 use crate::scenario::schema::{Holder, Location};
+use crate::scenario::{HeldBy, LoadedScenario};
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Stroke, Ui, pos2, vec2};
 
 /// Colours for named factions, in the order the scenario lists them: none is a
@@ -43,7 +43,8 @@ pub fn holder_color(h: HeldBy) -> Color32 {
 /// only as an estimate sees the map of its estimate.
 pub fn held_now(s: &LoadedScenario, l: &Location, now: &dyn Fn(&str) -> Option<f64>) -> HeldBy {
     let start = s.held_by(l);
-    let (Some(map), Some(level), HeldBy::Generic(Holder::Enemy)) = (&s.scenario.map, l.falls_at, start)
+    let (Some(map), Some(level), HeldBy::Generic(Holder::Enemy)) =
+        (&s.scenario.map, l.falls_at, start)
     else {
         return start;
     };
@@ -77,9 +78,12 @@ pub fn legend(s: &LoadedScenario, now: &dyn Fn(&str) -> Option<f64>) -> Vec<Held
         let can_fall = map.pressure_metric.is_some()
             && l.falls_at.is_some()
             && held == HeldBy::Generic(Holder::Enemy);
-        for h in [Some(held), can_fall.then_some(HeldBy::Generic(Holder::Contested))]
-            .into_iter()
-            .flatten()
+        for h in [
+            Some(held),
+            can_fall.then_some(HeldBy::Generic(Holder::Contested)),
+        ]
+        .into_iter()
+        .flatten()
         {
             if !out.contains(&h) {
                 out.push(h);
@@ -194,7 +198,12 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
             (HeldBy::Generic(Holder::Enemy), Some(k)) => 4.0 + 8.0 * k,
             _ => 6.0,
         };
-        painter.circle(p, radius, holder_color(holder), Stroke::new(1.0, Color32::WHITE));
+        painter.circle(
+            p,
+            radius,
+            holder_color(holder),
+            Stroke::new(1.0, Color32::WHITE),
+        );
         painter.text(
             p + vec2(8.0, 0.0),
             egui::Align2::LEFT_CENTER,
@@ -220,7 +229,12 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
         ui.spacing_mut().item_spacing.x = 4.0;
         for holder in legend(snap.s, &now) {
             legend_mark(ui, |painter, c| {
-                painter.circle(c, 5.0, holder_color(holder), Stroke::new(1.0, Color32::WHITE));
+                painter.circle(
+                    c,
+                    5.0,
+                    holder_color(holder),
+                    Stroke::new(1.0, Color32::WHITE),
+                );
             });
             ui.label(egui::RichText::new(snap.s.holder_name(holder)).small());
         }
@@ -322,6 +336,9 @@ mod tests {
             HeldBy::Generic(Holder::Contested)
         );
         // Unknown to the screen (withheld), the place stays as it began.
-        assert_eq!(held_now(&s, raqqa, &|_| None), HeldBy::Generic(Holder::Enemy));
+        assert_eq!(
+            held_now(&s, raqqa, &|_| None),
+            HeldBy::Generic(Holder::Enemy)
+        );
     }
 }

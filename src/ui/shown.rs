@@ -152,7 +152,12 @@ mod tests {
             "against the AI, the one human sees every screen"
         );
         assert_eq!(hot(View::Orders(1)), Viewer::Side(1));
-        for shared in [View::Briefing, View::Handover(0), View::Reveal, View::Report] {
+        for shared in [
+            View::Briefing,
+            View::Handover(0),
+            View::Reveal,
+            View::Report,
+        ] {
             assert_eq!(hot(shared), Viewer::Both, "{shared:?}");
         }
         assert_eq!(hot(View::Debrief), Viewer::Truth);
@@ -188,10 +193,7 @@ mod tests {
                 ussr.shown("war_risk", turn, truth),
                 Shown::Estimate(_)
             ));
-            assert_eq!(
-                us.shown("invasion_ready", turn, truth),
-                Shown::Exact(truth)
-            );
+            assert_eq!(us.shown("invasion_ready", turn, truth), Shown::Exact(truth));
             assert_eq!(
                 lens(Viewer::Both).shown("missiles_ready", turn, truth),
                 Shown::Withheld,
@@ -213,8 +215,7 @@ mod tests {
 
     #[test]
     fn hidden_bookkeeping_is_never_visible() {
-        let s =
-            crate::scenario::load(std::path::Path::new("scenarios/syria_2015.ron")).unwrap();
+        let s = crate::scenario::load(std::path::Path::new("scenarios/syria_2015.ron")).unwrap();
         let lens = Lens {
             s: &s,
             seed: 1,

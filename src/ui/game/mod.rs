@@ -464,12 +464,9 @@ impl SidePanel {
 
 fn situation(ui: &mut Ui, snap: &Snapshot) {
     widgets::heading(ui, "Situation");
-    widgets::dashboard(
-        ui,
-        &snap.lens(),
-        &|k| snap.shown_now(k),
-        &|k| snap.shown_before_last_turn(k),
-    );
+    widgets::dashboard(ui, &snap.lens(), &|k| snap.shown_now(k), &|k| {
+        snap.shown_before_last_turn(k)
+    });
 }
 
 /// The map over the charts, both as wide as the column; the map takes at most
