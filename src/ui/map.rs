@@ -172,12 +172,18 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
         } else {
             painter.add(egui::Shape::line(points.clone(), stroke));
         }
-        if let Some(mid) = points.get(points.len() / 2) {
-            painter.text(
-                *mid + vec2(4.0, -4.0),
-                egui::Align2::LEFT_BOTTOM,
+        // Halfway along: the middle point, or the middle of the middle segment.
+        if let (Some(a), Some(b)) = (
+            points.get(points.len().saturating_sub(1) / 2),
+            points.get(points.len() / 2),
+        ) {
+            let mid = a.lerp(*b, 0.5) + vec2(0.0, -10.0);
+            place_label(
+                &painter,
+                rect,
+                mid,
+                4.0,
                 &line.name,
-                egui::FontId::proportional(12.0),
                 Color32::from_gray(150),
             );
         }
@@ -204,13 +210,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
             holder_color(holder),
             Stroke::new(1.0, Color32::WHITE),
         );
-        painter.text(
-            p + vec2(8.0, 0.0),
-            egui::Align2::LEFT_CENTER,
-            &l.name,
-            egui::FontId::proportional(12.0),
-            Color32::WHITE,
-        );
+        place_label(&painter, rect, p, 8.0, &l.name, Color32::WHITE);
         for (i, (_, side, warned)) in strikes.iter().filter(|(at, _, _)| *at == l.id).enumerate() {
             let c = p + vec2(-10.0 + 20.0 * *side as f32, -12.0 - 4.0 * i as f32);
             if *warned {
@@ -239,9 +239,19 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
             ui.label(egui::RichText::new(snap.s.holder_name(holder)).small());
         }
     });
+    // Strike marks are explained only where some option strikes.
+    let strikes_drawn = snap
+        .s
+        .scenario
+        .players
+        .iter()
+        .flat_map(|p| &p.decisions)
+        .flat_map(|d| &d.options)
+        .any(|o| o.strikes.is_some());
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
-        for (p, player) in snap.s.scenario.players.iter().enumerate() {
+        let players = snap.s.scenario.players.iter().enumerate();
+        for (p, player) in players.filter(|_| strikes_drawn) {
             legend_mark(ui, |painter, c| warned_mark(painter, c, p));
             ui.label(egui::RichText::new(format!("{} warned", player.name)).small());
             legend_mark(ui, |painter, c| unwarned_mark(painter, c, p));
@@ -259,6 +269,26 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
             snap.s.holder_name(holder)
         ));
     }
+}
+
+/// A label beside the point `at`, kept on the map: to its right, or to its left
+/// where it would run off the right edge.
+fn place_label(
+    painter: &egui::Painter,
+    rect: Rect,
+    at: Pos2,
+    gap: f32,
+    text: &str,
+    color: Color32,
+) {
+    let galley = painter.layout_no_wrap(text.to_string(), egui::FontId::proportional(12.0), color);
+    let size = galley.size();
+    let mut x = at.x + gap;
+    if x + size.x > rect.right() {
+        x = (at.x - gap - size.x).max(rect.left());
+    }
+    let y = (at.y - size.y / 2.0).clamp(rect.top(), (rect.bottom() - size.y).max(rect.top()));
+    painter.galley(pos2(x, y), galley, color);
 }
 
 /// A warned strike (leaflets first): a ring in the side's colour around a
