@@ -373,11 +373,15 @@ pub fn explained_changes(ui: &mut Ui, lens: &Lens, t: &TurnRecord) {
                     return;
                 }
                 (b, a) => {
-                    let (b, a) = (b.value().unwrap_or(0.0), a.value().unwrap_or(0.0));
+                    let change = a.value().unwrap_or(0.0) - b.value().unwrap_or(0.0);
                     ui.label(
-                        RichText::new(format!("{name}: ≈ {b:.0} to ≈ {a:.0} (your estimates)"))
-                            .strong()
-                            .color(tone(a - b)),
+                        RichText::new(format!(
+                            "{name}: {} to {} (your estimates)",
+                            b.number(),
+                            a.number()
+                        ))
+                        .strong()
+                        .color(tone(change)),
                     );
                     let names: Vec<String> = causes
                         .iter()

@@ -54,13 +54,22 @@ impl Shown {
         }
     }
 
-    /// As a screen prints it: "42.3", "≈ 42 (estimate)", or what stands in for a
-    /// withheld value. An estimate keeps no decimal: it is not that precise.
-    pub fn text(self) -> String {
+    /// The number as a screen prints it: "42.3", "≈ 42", or "?" for a withheld
+    /// value. An estimate keeps no decimal: it is not that precise.
+    pub fn number(self) -> String {
         match self {
             Shown::Exact(v) => format!("{v:.1}"),
-            Shown::Estimate(v) => format!("≈ {v:.0} (estimate)"),
-            Shown::Withheld => "private estimates".into(),
+            Shown::Estimate(v) => format!("≈ {v:.0}"),
+            Shown::Withheld => "?".into(),
+        }
+    }
+
+    /// What marks the number as not the truth, where the screen has room for it.
+    pub fn marker(self) -> Option<&'static str> {
+        match self {
+            Shown::Exact(_) => None,
+            Shown::Estimate(_) => Some("estimate"),
+            Shown::Withheld => Some("each side's own estimate"),
         }
     }
 }
@@ -208,8 +217,10 @@ mod tests {
         // The same turn gives the same estimate on every screen; the text says what it is.
         let a = us.shown("war_risk", 4, 30.0);
         assert_eq!(a, us.shown("war_risk", 4, 30.0));
-        assert!(a.text().starts_with("≈ ") && a.text().ends_with("(estimate)"));
-        assert_eq!(Shown::Exact(30.0).text(), "30.0");
+        assert!(a.number().starts_with("≈ ") && !a.number().contains('.'));
+        assert_eq!(a.marker(), Some("estimate"));
+        assert_eq!(Shown::Exact(30.0).number(), "30.0");
+        assert_eq!(Shown::Exact(30.0).marker(), None);
         assert!(us.fog_reason("missiles_ready").is_some());
     }
 

@@ -213,7 +213,15 @@ impl Row<'_> {
             .horizontal(|ui| {
                 ui.allocate_ui(egui::vec2(name_width, 0.0), |ui| {
                     ui.set_min_width(name_width);
-                    ui.add(egui::Label::new(&m.name).wrap());
+                    ui.vertical(|ui| {
+                        ui.add(egui::Label::new(&m.name).wrap());
+                        // Under the name, which wraps, rather than in the bar, which clips.
+                        if let Some(marker) = now.marker() {
+                            ui.add(
+                                egui::Label::new(RichText::new(marker).small().color(QUOTE)).wrap(),
+                            );
+                        }
+                    });
                 });
                 let color = self
                     .side
@@ -223,7 +231,7 @@ impl Row<'_> {
                     egui::ProgressBar::new(frac)
                         .desired_width(bar_width)
                         .fill(color.gamma_multiply(0.7))
-                        .text(now.text()),
+                        .text(now.number()),
                 );
                 if let Some(d) = delta {
                     let good = (d > 0.0) == m.higher_is_better;
