@@ -170,21 +170,25 @@ fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
     if saves.is_empty() {
         ui.label("No saved games yet.");
     }
+    // One width for every row, its text from the left edge and wrapping: rows
+    // as wide as their text made a ragged list.
+    let width = ui.available_width().min(640.0);
     egui::ScrollArea::vertical()
-        .max_height((ui.available_height() - 60.0).max(200.0))
+        .max_height((ui.available_height() - 70.0).max(200.0))
         .show(ui, |ui| {
+            ui.set_max_width(width);
             for save in saves {
-                let button = egui::Button::new(
-                    RichText::new(format!("{}\n{}", save.name, save.details)).size(15.0),
-                )
-                .min_size(egui::vec2(ui.available_width().min(560.0), 0.0));
+                let text = RichText::new(format!("{}\n{}", save.name, save.details)).size(15.0);
+                let button = egui::Button::new((text, egui::Atom::grow()))
+                    .wrap()
+                    .min_size(egui::vec2(width, 0.0));
                 if ui.add(button).clicked() {
                     intent = Some(Intent::Resume(save.path.clone()));
                 }
             }
         });
     ui.add_space(10.0);
-    if ui.button("Back").clicked() {
+    if big(ui, "Back", true) {
         intent = Some(Intent::Page(Page::Main));
     }
     intent
@@ -192,22 +196,47 @@ fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
 
 fn settings_page(ui: &mut egui::Ui, settings: &mut Settings) -> Option<Intent> {
     let mut scale = settings.scale;
-    ui.horizontal_wrapped(|ui| {
-        ui.label("UI scale");
-        ui.selectable_value(&mut scale, None, "Fit the window");
-        for step in super::settings::SCALE_STEPS {
-            ui.selectable_value(&mut scale, Some(step), format!("{step}%"));
-        }
-    });
-    ui.label(RichText::new("Larger text for big screens and classrooms; saved at once.").small());
+    // What fitting the window gives now: the window's size in pixels is its
+    // size in points at the current zoom.
+    let pixels = ui.ctx().content_rect().size() * ui.ctx().zoom_factor();
+    let fitted = super::settings::fitting_scale(pixels.x, pixels.y);
+    ui.label(RichText::new("UI scale").size(18.0).strong());
+    let choices: Vec<(Option<u16>, String)> =
+        std::iter::once((None, format!("Fit the window ({fitted}%)")))
+            .chain(super::settings::SCALE_STEPS.map(|s| (Some(s), format!("{s}%"))))
+            .collect();
+    // A centred block of equal buttons, wrapping where the window is narrow.
+    let button = egui::vec2(84.0, 34.0);
+    let spacing = ui.spacing().item_spacing.x;
+    let width = (choices.len() as f32 * (button.x + spacing) + 100.0).min(ui.available_width());
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, 0.0),
+        egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
+        |ui| {
+            for (value, label) in choices {
+                let size = if value.is_none() {
+                    egui::vec2(button.x + 100.0, button.y)
+                } else {
+                    button
+                };
+                let b = egui::Button::selectable(scale == value, RichText::new(label).size(16.0))
+                    .min_size(size);
+                if ui.add(b).clicked() {
+                    scale = value;
+                }
+            }
+        },
+    );
+    ui.label(
+        RichText::new("Larger text for big screens and classrooms; applied and saved at once.")
+            .small(),
+    );
     if scale != settings.scale {
         settings.scale = scale;
         settings.save();
     }
     ui.add_space(10.0);
-    ui.button("Back")
-        .clicked()
-        .then_some(Intent::Page(Page::Main))
+    big(ui, "Back", true).then_some(Intent::Page(Page::Main))
 }
 
 fn pause_menu(
