@@ -324,6 +324,7 @@ fn move_strip(ui: &mut Ui, sc: &crate::scenario::Scenario, rec: &GameRecord) {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 2.0;
             ui.label(RichText::new(format!("{}:", player.name)).color(widgets::side_color(p)));
+            ui.add_space(6.0);
             for t in &rec.history {
                 let st = t.stances[p];
                 let letter = if st == Stance::Cooperate { "C" } else { "D" };
