@@ -8,7 +8,7 @@ use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Scope;
 use crate::sim::record::GameRecord;
 use bevy_egui::egui::{self, Ui};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points};
 
 /// The sides' colours, named above a chart: a legend inside the plot covers
 /// the points.
@@ -117,14 +117,35 @@ pub fn metrics(ui: &mut Ui, lens: &Lens, record: &GameRecord, height: f32) {
     if lines.is_empty() {
         return;
     }
-    ui.label(egui::RichText::new("Shared metrics").strong());
-    // Several lines with no fixed colours: here a legend is needed, at the top
-    // left where the first turns are.
-    plot("metrics", record, height)
-        .legend(Legend::default().position(Corner::LeftTop))
-        .show(ui, |plot| {
-            for (name, points) in lines {
-                plot.line(Line::new(name, PlotPoints::from(points)).width(1.5));
-            }
-        });
+    // The key sits above the plot, as the scores' does: a legend inside it
+    // covered the first turns' points.
+    let color = |i: usize| METRIC_COLORS[i % METRIC_COLORS.len()];
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("Shared metrics").strong());
+        for (i, (name, _)) in lines.iter().enumerate() {
+            ui.label(egui::RichText::new(format!("■ {name}")).color(color(i)));
+        }
+    });
+    plot("metrics", record, height).show(ui, |plot| {
+        for (i, (name, points)) in lines.into_iter().enumerate() {
+            plot.line(
+                Line::new(name, PlotPoints::from(points))
+                    .color(color(i))
+                    .width(1.5),
+            );
+        }
+    });
 }
+
+/// Line colours for the shared metrics, told apart from each other and from
+/// the sides' blue and red.
+const METRIC_COLORS: [egui::Color32; 8] = [
+    egui::Color32::from_rgb(230, 200, 90),
+    egui::Color32::from_rgb(110, 200, 120),
+    egui::Color32::from_rgb(190, 130, 230),
+    egui::Color32::from_rgb(80, 200, 210),
+    egui::Color32::from_rgb(240, 150, 60),
+    egui::Color32::from_rgb(220, 220, 220),
+    egui::Color32::from_rgb(240, 120, 180),
+    egui::Color32::from_rgb(160, 170, 90),
+];

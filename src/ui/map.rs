@@ -3,9 +3,10 @@
 //! side's colour, or a faction the scenario names — with a legend naming the holders
 //! on this map (the enemy's strongholds sized by its strength), civilian harm as a
 //! red haze, and the last resolved turn's strikes where they landed — warned
-//! (leaflets) or not. Metrics are read as the player at the screen sees them (fog). Where a side has a decision
-//! whose striking options differ in `warned` (its tactic), that choice says how
-//! all of its strikes that turn were made; the other decisions only say where.
+//! (leaflets) or not. Where a side has a decision whose striking options differ
+//! in `warned` (its tactic), that choice says how all of its strikes that turn
+//! were made; the other decisions only say where. Metrics are read as the player
+//! at the screen sees them (fog).
 
 use super::game::Snapshot;
 use super::shown::Shown;

@@ -268,92 +268,95 @@ fn pause_menu(
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
             ui.set_min_width(280.0);
-            intent = match menu.page {
-                Page::Main => {
-                    let mut i = None;
-                    if big(ui, "Resume", true) {
-                        i = Some(Intent::Close);
+            // Centred like the main menu: the window is often wider than its buttons.
+            intent = ui
+                .vertical_centered(|ui| match menu.page {
+                    Page::Main => {
+                        let mut i = None;
+                        if big(ui, "Resume", true) {
+                            i = Some(Intent::Close);
+                        }
+                        if big(ui, "Save", true) {
+                            i = Some(Intent::Page(Page::Save));
+                        }
+                        if big(ui, "Load", true) {
+                            i = Some(Intent::Page(Page::Load));
+                        }
+                        if big(ui, "Settings", true) {
+                            i = Some(Intent::Page(Page::Settings));
+                        }
+                        if big(ui, "Main menu", true) {
+                            i = Some(Intent::MainMenu);
+                        }
+                        if big(ui, "Quit", true) {
+                            i = Some(Intent::Quit);
+                        }
+                        i
                     }
-                    if big(ui, "Save", true) {
-                        i = Some(Intent::Page(Page::Save));
-                    }
-                    if big(ui, "Load", true) {
-                        i = Some(Intent::Page(Page::Load));
-                    }
-                    if big(ui, "Settings", true) {
-                        i = Some(Intent::Page(Page::Settings));
-                    }
-                    if big(ui, "Main menu", true) {
-                        i = Some(Intent::MainMenu);
-                    }
-                    if big(ui, "Quit", true) {
-                        i = Some(Intent::Quit);
-                    }
-                    i
-                }
-                Page::Save => {
-                    ui.label("Name this save:");
-                    let edit = ui.text_edit_singleline(&mut menu.save_name);
-                    edit.request_focus();
-                    let name = session::save_name(&menu.save_name);
-                    if name != menu.save_name.trim() && !name.is_empty() {
-                        ui.label(
+                    Page::Save => {
+                        ui.label("Name this save:");
+                        let edit = ui.text_edit_singleline(&mut menu.save_name);
+                        edit.request_focus();
+                        let name = session::save_name(&menu.save_name);
+                        if name != menu.save_name.trim() && !name.is_empty() {
+                            ui.label(
                             RichText::new(format!(
                                 "Saved as “{name}”: only letters, digits, spaces, - and _ are kept."
                             ))
                             .small(),
                         );
+                        }
+                        let go = ui
+                            .add_enabled(!name.is_empty(), egui::Button::new("Save"))
+                            .clicked()
+                            || (!name.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+                        let back = ui.button("Back").clicked();
+                        if go {
+                            Some(Intent::Save(name))
+                        } else if back {
+                            Some(Intent::Page(Page::Main))
+                        } else {
+                            None
+                        }
                     }
-                    let go = ui
-                        .add_enabled(!name.is_empty(), egui::Button::new("Save"))
-                        .clicked()
-                        || (!name.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
-                    let back = ui.button("Back").clicked();
-                    if go {
-                        Some(Intent::Save(name))
-                    } else if back {
-                        Some(Intent::Page(Page::Main))
-                    } else {
-                        None
-                    }
-                }
-                Page::Load => load_page(ui, &menu.saves),
-                Page::Settings => settings_page(ui, &mut settings),
-                Page::ConfirmLeave(leave) => {
-                    // The click that opened this page can reach its buttons too
-                    // (egui may run a frame's pass twice): they wait a moment.
-                    let id = egui::Id::new("confirm-leave-opened");
-                    let now = ui.input(|i| i.time);
-                    let opened = ui
-                        .ctx()
-                        .data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
-                    let armed = now - opened > 0.4;
-                    if !armed {
-                        ui.ctx()
-                            .request_repaint_after(std::time::Duration::from_millis(450));
-                    }
-                    ui.label(RichText::new("Leave this game?").size(18.0).strong());
-                    ui.label(
-                        "Your orders for this turn are not sent yet and will be lost. \
+                    Page::Load => load_page(ui, &menu.saves),
+                    Page::Settings => settings_page(ui, &mut settings),
+                    Page::ConfirmLeave(leave) => {
+                        // The click that opened this page can reach its buttons too
+                        // (egui may run a frame's pass twice): they wait a moment.
+                        let id = egui::Id::new("confirm-leave-opened");
+                        let now = ui.input(|i| i.time);
+                        let opened = ui
+                            .ctx()
+                            .data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
+                        let armed = now - opened > 0.4;
+                        if !armed {
+                            ui.ctx()
+                                .request_repaint_after(std::time::Duration::from_millis(450));
+                        }
+                        ui.label(RichText::new("Leave this game?").size(18.0).strong());
+                        ui.label(
+                            "Your orders for this turn are not sent yet and will be lost. \
                          The game itself is saved as of the last turn played: \
                          Continue picks it up there.",
-                    );
-                    let mut i = None;
-                    if big(ui, "Leave the game", armed) {
-                        i = Some(match leave {
-                            Leave::MainMenu => Intent::MainMenu,
-                            Leave::Quit => Intent::Quit,
-                        });
+                        );
+                        let mut i = None;
+                        if big(ui, "Leave the game", armed) {
+                            i = Some(match leave {
+                                Leave::MainMenu => Intent::MainMenu,
+                                Leave::Quit => Intent::Quit,
+                            });
+                        }
+                        if big(ui, "Stay", armed) {
+                            i = Some(Intent::Page(Page::Main));
+                        }
+                        if i.is_some() {
+                            ui.ctx().data_mut(|d| d.remove::<f64>(id));
+                        }
+                        i
                     }
-                    if big(ui, "Stay", armed) {
-                        i = Some(Intent::Page(Page::Main));
-                    }
-                    if i.is_some() {
-                        ui.ctx().data_mut(|d| d.remove::<f64>(id));
-                    }
-                    i
-                }
-            };
+                })
+                .inner;
             if let Some(m) = &menu.message {
                 ui.label(m);
             }
