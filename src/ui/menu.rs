@@ -145,24 +145,28 @@ fn big(ui: &mut egui::Ui, text: &str, enabled: bool) -> bool {
 
 fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
     let autosave = session::autosave_path();
-    let mut intent = None;
-    if big(ui, "New game", true) {
-        intent = Some(Intent::NewGame);
-    }
     let can_continue = crate::platform::exists(&autosave);
-    if big(ui, "Continue", can_continue) {
-        intent = Some(Intent::Resume(autosave));
+    big_buttons(
+        ui,
+        vec![
+            ("New game", true, Intent::NewGame),
+            ("Continue", can_continue, Intent::Resume(autosave)),
+            ("Load", true, Intent::Page(Page::Load)),
+            ("Settings", true, Intent::Page(Page::Settings)),
+            ("Quit", true, Intent::Quit),
+        ],
+    )
+}
+
+/// A column of big buttons, each with the intent it stands for: the one clicked.
+fn big_buttons(ui: &mut egui::Ui, buttons: Vec<(&str, bool, Intent)>) -> Option<Intent> {
+    let mut clicked = None;
+    for (text, enabled, intent) in buttons {
+        if big(ui, text, enabled) {
+            clicked = Some(intent);
+        }
     }
-    if big(ui, "Load", true) {
-        intent = Some(Intent::Page(Page::Load));
-    }
-    if big(ui, "Settings", true) {
-        intent = Some(Intent::Page(Page::Settings));
-    }
-    if big(ui, "Quit", true) {
-        intent = Some(Intent::Quit);
-    }
-    intent
+    clicked
 }
 
 fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
@@ -271,28 +275,17 @@ fn pause_menu(
             // Centred like the main menu: the window is often wider than its buttons.
             intent = ui
                 .vertical_centered(|ui| match menu.page {
-                    Page::Main => {
-                        let mut i = None;
-                        if big(ui, "Resume", true) {
-                            i = Some(Intent::Close);
-                        }
-                        if big(ui, "Save", true) {
-                            i = Some(Intent::Page(Page::Save));
-                        }
-                        if big(ui, "Load", true) {
-                            i = Some(Intent::Page(Page::Load));
-                        }
-                        if big(ui, "Settings", true) {
-                            i = Some(Intent::Page(Page::Settings));
-                        }
-                        if big(ui, "Main menu", true) {
-                            i = Some(Intent::MainMenu);
-                        }
-                        if big(ui, "Quit", true) {
-                            i = Some(Intent::Quit);
-                        }
-                        i
-                    }
+                    Page::Main => big_buttons(
+                        ui,
+                        vec![
+                            ("Resume", true, Intent::Close),
+                            ("Save", true, Intent::Page(Page::Save)),
+                            ("Load", true, Intent::Page(Page::Load)),
+                            ("Settings", true, Intent::Page(Page::Settings)),
+                            ("Main menu", true, Intent::MainMenu),
+                            ("Quit", true, Intent::Quit),
+                        ],
+                    ),
                     Page::Save => {
                         ui.label("Name this save:");
                         let edit = ui.text_edit_singleline(&mut menu.save_name);
