@@ -49,6 +49,16 @@ pub fn swings(t: &TurnRecord) -> Vec<Swing<'_>> {
     out
 }
 
+/// The turn's changes as players are shown them: [`swings`] without the scenario's
+/// hidden (bookkeeping) metrics, which records keep. Without the scenario, all of them.
+pub fn shown_swings<'a>(t: &'a TurnRecord, s: Option<&LoadedScenario>) -> Vec<Swing<'a>> {
+    let mut out = swings(t);
+    if let Some(s) = s {
+        out.retain(|w| !s.is_hidden(w.metric));
+    }
+    out
+}
+
 impl<'a> Swing<'a> {
     /// The net change.
     pub fn delta(&self) -> f64 {
@@ -241,6 +251,50 @@ fn grounds<'a>(
         CauseRecord::ScoreRule(id) => rule(&sc.score_rules, id),
         CauseRecord::Clamp => None,
     }
+}
+
+/// What the debrief reveals that play kept from the players (format 2 fog), e.g.
+/// "During play, United States saw only estimates of Risk of war and Missiles ready
+/// in Cuba; Soviet Union, of Risk of war. This debrief shows the true values."
+/// `None` when no side played under fog.
+pub fn fog_note(s: &LoadedScenario) -> Option<String> {
+    let sc = &s.scenario;
+    let clauses: Vec<String> = sc
+        .players
+        .iter()
+        .filter_map(|player| {
+            let names: Vec<&str> = sc
+                .metrics
+                .iter()
+                .filter(|m| !m.hidden)
+                .filter(|m| {
+                    m.fog
+                        .as_ref()
+                        .is_some_and(|f| f.error > 0.0 && f.players.contains(&player.id))
+                })
+                .map(|m| m.name.as_str())
+                .collect();
+            let list = match names.split_last()? {
+                (last, []) => last.to_string(),
+                (last, rest) => format!("{} and {last}", rest.join(", ")),
+            };
+            Some((player.name.as_str(), list))
+        })
+        .enumerate()
+        .map(|(i, (who, list))| {
+            if i == 0 {
+                format!("{who} saw only estimates of {list}")
+            } else {
+                format!("{who}, of {list}")
+            }
+        })
+        .collect();
+    (!clauses.is_empty()).then(|| {
+        format!(
+            "During play, {}. This debrief shows the true values.",
+            clauses.join("; ")
+        )
+    })
 }
 
 /// What an outcome says of side `p`: "wins" or "does not win"; `None` where the

@@ -473,8 +473,8 @@ fn hostile_text_in_a_scenario_or_record_is_escaped_in_every_output() {
     std::fs::write(
         &broken,
         hostile.replacen(
-            "    format: 1,",
-            &format!("    format: 1, bogus: \"{ESC}\","),
+            "    id: \"syria_2015\",",
+            &format!("    id: \"syria_2015\", bogus: \"{ESC}\","),
             1,
         ),
     )

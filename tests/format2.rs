@@ -404,8 +404,54 @@ fn a_rule_meets_an_event_answer_in_the_turn_it_is_given() {
 }
 
 #[test]
+fn hidden_metrics_are_kept_in_records_and_left_out_of_what_players_read() {
+    let metrics = r#"(id: "memo", name: "Bookkeeping memo", description: "M", scope: Shared, min: 0, max: 100, initial: 0, hidden: true),
+        (id: "pressure", name: "Pressure", description: "P", scope: Shared, min: 0, max: 100, initial: 0),"#;
+    // A's score grows with the memo, so the scoring changes pace every turn and the
+    // report has turning points whose changes it explains.
+    let rules = r#"score_rules: [(id: "note", effects: [Add(metric: "memo", value: 1), Add(metric: "pressure", value: 2), AddPer(metric: "a.score", per: "memo", factor: 1)], basis: Assumption("test"))],"#;
+    let s = load(&scenario(PLAIN_A, metrics, rules));
+    assert!(s.is_hidden("memo") && !s.is_hidden("pressure"));
+    let rec = play(&s, "cooperator", "defector", 2);
+    let t = &rec.history[2];
+    assert_eq!(t.metrics["memo"], 3.0, "the record keeps the hidden metric");
+    assert!(t.changes.iter().any(|c| c.metric == "memo"));
+    let shown: Vec<&str> = common_enemy::explain::shown_swings(t, Some(&*s))
+        .iter()
+        .map(|w| w.metric)
+        .collect();
+    assert!(shown.contains(&"pressure") && !shown.contains(&"memo"));
+    let report = common_enemy::report::debrief::markdown(&rec, Some(&*s));
+    assert!(report.contains("Pressure +2"), "{report}");
+    assert!(!report.contains("Bookkeeping"), "{report}");
+    assert!(common_enemy::report::debrief::turns_csv(&rec).contains("memo"));
+    // A game is played for its score: it can be neither hidden nor fogged.
+    let score = r#"(id: "score", name: "Score", description: "S", scope: PerPlayer, min: -1000, max: 1000, initial: 0)"#;
+    let hidden_score = scenario(PLAIN_A, "", "").replace(
+        score,
+        &score.replace("initial: 0)", "initial: 0, hidden: true)"),
+    );
+    assert_refused(&hidden_score, "the score metric \"score\" cannot be hidden");
+    let fogged_score = scenario(PLAIN_A, "", "").replace(
+        score,
+        &score.replace(
+            "initial: 0)",
+            r#"initial: 0, fog: (players: ["a"], error: 1))"#,
+        ),
+    );
+    assert_refused(&fogged_score, "cannot be seen only as an estimate");
+}
+
+#[test]
 fn format_1_files_load_unchanged_and_unknown_formats_are_refused() {
-    for name in ["prisoners_dilemma", "stag_hunt", "chicken", "syria_2015"] {
+    for name in [
+        "prisoners_dilemma",
+        "stag_hunt",
+        "chicken",
+        "air_deconfliction",
+        "target_list",
+        "sanctions_minsk",
+    ] {
         let s = scenario::load(Path::new(&format!("scenarios/{name}.ron")))
             .unwrap_or_else(|d| panic!("{name}: {d:?}"));
         assert_eq!(s.scenario.format, 1, "{name} is a format 1 file");

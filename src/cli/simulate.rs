@@ -172,7 +172,7 @@ fn turn_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
             }
         }
     }
-    for swing in crate::explain::swings(t) {
+    for swing in crate::explain::shown_swings(t, Some(s)) {
         out += &format!(
             "    {:<26} {:>7.1} → {:<7.1} ({:+.1})  {}\n",
             swing.metric,
@@ -210,7 +210,7 @@ fn turn_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
 fn fog_story(s: &LoadedScenario, seed: u64, t: &TurnRecord) -> String {
     let mut out = String::new();
     for (key, slot) in s.metric_slots() {
-        let Some(&truth) = t.metrics.get(key) else {
+        let Some(&truth) = t.metrics.get(key).filter(|_| !s.is_hidden(key)) else {
             continue;
         };
         for (p, player) in s.scenario.players.iter().enumerate() {
@@ -277,5 +277,44 @@ pub fn replay(path: &Path, scenario: Option<&Path>) -> ExitCode {
             errln!("{}: replay does not match: {e}", path.display());
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_story_leaves_out_hidden_metrics_and_tells_estimates() {
+        let syria = load_scenario(Path::new("scenarios/syria_2015.ron")).unwrap();
+        let bots = || {
+            controllers(
+                &syria,
+                &["us=tit_for_tat".into(), "russia=alternator".into()],
+            )
+            .unwrap()
+        };
+        let rec = play_recorded(syria.clone(), 3, Some(3), None, bots());
+        assert!(rec.history[1].metrics.contains_key("isis_last_month"));
+        let told = story(&syria, &rec, false);
+        assert!(told.contains("isis_strength"), "{told}");
+        assert!(
+            !told.contains("isis_last_month"),
+            "a hidden metric stays out of the story:\n{told}"
+        );
+        let cuba = load_scenario(Path::new("scenarios/cuba_1962.ron")).unwrap();
+        let players = ["us=cooperator".into(), "ussr=defector".into()];
+        let rec = play_recorded(
+            cuba.clone(),
+            3,
+            Some(2),
+            None,
+            controllers(&cuba, &players).unwrap(),
+        );
+        let told = story(&cuba, &rec, false);
+        assert!(
+            told.contains("United States estimates missiles_ready at"),
+            "{told}"
+        );
     }
 }

@@ -100,6 +100,9 @@ pub fn markdown(rec: &GameRecord, scenario: Option<&LoadedScenario>) -> String {
         }
         Some(_) => {}
     }
+    if let Some(note) = scenario.and_then(crate::explain::fog_note) {
+        let _ = writeln!(out, "*{}*\n", md(&note));
+    }
 
     out += "## Outcome\n\n";
     match &rec.outcome {
@@ -276,7 +279,7 @@ fn explain(t: &TurnRecord, s: Option<&LoadedScenario>) -> String {
             })
             .collect()
     });
-    let mut swings: Vec<_> = crate::explain::swings(t)
+    let mut swings: Vec<_> = crate::explain::shown_swings(t, s)
         .into_iter()
         .filter(|w| !scores.iter().any(|k| k == w.metric))
         .collect();

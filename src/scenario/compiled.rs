@@ -153,6 +153,20 @@ pub struct CMetric {
     pub initial: [f64; 2],
     /// Per player: the largest error of the estimate that player sees (0: the truth).
     pub fog: [f64; 2],
+    /// Bookkeeping for the rules, never shown to players.
+    pub hidden: bool,
+}
+
+impl Compiled {
+    /// The metric in an absolute slot; none for a relative slot (`self.x`, `other.x`)
+    /// or one out of range.
+    pub fn metric(&self, slot: Slot) -> Option<&CMetric> {
+        match slot {
+            Slot::Shared(i) => self.shared.get(i as usize),
+            Slot::Player(_, i) => self.per_player.get(i as usize),
+            Slot::Mine(_) | Slot::Theirs(_) => None,
+        }
+    }
 }
 
 /// The whole scenario, resolved.

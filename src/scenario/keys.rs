@@ -3,7 +3,7 @@
 
 use super::LoadedScenario;
 use super::compiled::Slot;
-use super::schema::{Scenario, Scope};
+use super::schema::{Metric, Scenario, Scope};
 
 /// Every metric's record key with its slot, in the scenario's order: a shared
 /// metric once, a per-player metric once for each player.
@@ -50,6 +50,17 @@ impl LoadedScenario {
             .iter()
             .find(|(_, s)| *s == slot)
             .map_or_else(|| "?".into(), |(k, _)| k.clone())
+    }
+
+    /// The definition of the metric behind a record key (`us.score` → `score`).
+    pub fn metric_def(&self, key: &str) -> Option<&Metric> {
+        let id = key.rsplit_once('.').map_or(key, |(_, id)| id);
+        self.scenario.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// Whether the metric behind a record key is bookkeeping that players never see.
+    pub fn is_hidden(&self, key: &str) -> bool {
+        self.metric_def(key).is_some_and(|m| m.hidden)
     }
 
     /// Each side's score at the start, before turn 1.

@@ -33,6 +33,15 @@ pub struct LoadedScenario {
     metric_keys: Vec<(String, compiled::Slot)>,
 }
 
+/// Who holds a map location, resolved: one of the generic holders, a player (by
+/// index) or a faction of `map.factions` (by index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldBy {
+    Generic(schema::Holder),
+    Player(usize),
+    Faction(usize),
+}
+
 impl LoadedScenario {
     /// The hash as records print it.
     pub fn hash_hex(&self) -> String {
@@ -44,31 +53,55 @@ impl LoadedScenario {
         self.scenario.players.iter().position(|p| p.id == id)
     }
 
+    /// Who holds a map location at the start: the player or faction it names
+    /// (`holder`, format 2), else its generic `held_by`.
+    pub fn held_by(&self, l: &schema::Location) -> HeldBy {
+        let factions = self
+            .scenario
+            .map
+            .as_ref()
+            .map_or(&[][..], |m| &m.factions[..]);
+        l.holder
+            .as_deref()
+            .and_then(|h| {
+                self.player_index(h)
+                    .map(HeldBy::Player)
+                    .or_else(|| factions.iter().position(|f| f.id == h).map(HeldBy::Faction))
+            })
+            .unwrap_or(HeldBy::Generic(l.held_by))
+    }
+
     /// Who holds a map location, as players read it: the player's or faction's name
     /// when the location names a `holder` (format 2), else the generic holder
     /// ("enemy", "government", "opposition", "contested", "neutral").
     pub fn holder_label(&self, l: &schema::Location) -> String {
-        let named = l.holder.as_deref().and_then(|h| {
-            let player = self.scenario.players.iter().find(|p| p.id == h);
-            let faction = self
-                .scenario
-                .map
-                .as_ref()
-                .and_then(|m| m.factions.iter().find(|f| f.id == h));
-            player
-                .map(|p| p.name.clone())
-                .or(faction.map(|f| f.name.clone()))
-        });
-        named.unwrap_or_else(|| {
-            match l.held_by {
+        self.holder_name(self.held_by(l))
+    }
+
+    /// A holder's name as players read it.
+    pub fn holder_name(&self, h: HeldBy) -> String {
+        let factions = self
+            .scenario
+            .map
+            .as_ref()
+            .map_or(&[][..], |m| &m.factions[..]);
+        match h {
+            HeldBy::Generic(h) => match h {
                 schema::Holder::Enemy => "enemy",
                 schema::Holder::Government => "government",
                 schema::Holder::Opposition => "opposition",
                 schema::Holder::Contested => "contested",
                 schema::Holder::Neutral => "neutral",
             }
-            .to_string()
-        })
+            .into(),
+            HeldBy::Player(p) => self
+                .scenario
+                .players
+                .get(p)
+                .map_or("?", |x| x.name.as_str())
+                .into(),
+            HeldBy::Faction(i) => factions.get(i).map_or("?", |f| f.name.as_str()).into(),
+        }
     }
 
     /// "October 2015" for turn 1 of syria_2015; "22 October 1962" for a calendar in days.

@@ -169,6 +169,10 @@ pub struct Metric {
     /// Who sees only an estimate of this metric (format 2).
     #[serde(default)]
     pub fog: Option<Fog>,
+    /// Bookkeeping kept for the rules and never shown to players (format 2): the
+    /// screens, charts, `simulate`'s story and the debrief leave it out; records keep it.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// Fog over a metric: a player sees an estimate off by up to `error` either way,

@@ -484,11 +484,31 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            // Every screen shows the scores, and the dilemma is measured in them:
+            // a score the players cannot read would leave them nothing to play for.
+            if m.id == self.s.endings.score {
+                for (hides, field, why) in [
+                    (m.hidden, "hidden", "hidden"),
+                    (m.fog.is_some(), "fog", "seen only as an estimate"),
+                ] {
+                    if hides {
+                        self.error(
+                            format!("{path}.{field}"),
+                            format!("the score metric \"{}\" cannot be {why}", m.id),
+                            Some(
+                                "every screen shows each side's score; hide or fog another metric"
+                                    .into(),
+                            ),
+                        );
+                    }
+                }
+            }
             let c = CMetric {
                 min: m.min,
                 max: m.max,
                 initial,
                 fog,
+                hidden: m.hidden,
             };
             match m.scope {
                 Scope::Shared => shared.push(c),

@@ -2,12 +2,13 @@
 //! each turn beside it, and the shared metrics. The axes start at turn 1 and
 //! always show a few turns ahead, so an early game is not a dot in a void.
 
+use super::shown::{Lens, Shown};
 use super::widgets::side_color;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Scope;
 use crate::sim::record::GameRecord;
 use bevy_egui::egui::{self, Ui};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points};
 
 /// The sides' colours, named above a chart: a legend inside the plot covers
 /// the points.
@@ -83,30 +84,68 @@ pub fn scores(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32)
         });
 }
 
-/// Every shared metric by turn; nothing when the scenario has none.
-pub fn metrics(ui: &mut Ui, s: &LoadedScenario, record: &GameRecord, height: f32) {
-    let shared: Vec<_> = s
+/// Every shared metric the screen may show, by turn, as the viewer saw it each
+/// turn (estimates are named so); nothing when there is none.
+pub fn metrics(ui: &mut Ui, lens: &Lens, record: &GameRecord, height: f32) {
+    let lines: Vec<(String, Vec<[f64; 2]>)> = lens
+        .s
         .scenario
         .metrics
         .iter()
-        .filter(|m| m.scope == Scope::Shared)
+        .filter(|m| m.scope == Scope::Shared && lens.visible(&m.id))
+        .filter_map(|m| {
+            // Whether a metric is estimated or withheld depends on the metric and
+            // the viewer, not on the value or the turn.
+            let name = match lens.shown(&m.id, 0, m.initial) {
+                Shown::Withheld => return None,
+                Shown::Estimate(_) => format!("{} (estimate)", m.name),
+                Shown::Exact(_) => m.name.clone(),
+            };
+            let points = record
+                .history
+                .iter()
+                .filter_map(|t| {
+                    let truth = *t.metrics.get(&m.id)?;
+                    lens.shown(&m.id, t.turn, truth)
+                        .value()
+                        .map(|v| [f64::from(t.turn), v])
+                })
+                .collect();
+            Some((name, points))
+        })
         .collect();
-    if shared.is_empty() {
+    if lines.is_empty() {
         return;
     }
-    ui.label(egui::RichText::new("Shared metrics").strong());
-    // Several lines with no fixed colours: here a legend is needed, at the top
-    // left where the first turns are.
-    plot("metrics", record, height)
-        .legend(Legend::default().position(Corner::LeftTop))
-        .show(ui, |plot| {
-            for m in shared {
-                let points: PlotPoints = record
-                    .history
-                    .iter()
-                    .filter_map(|t| t.metrics.get(&m.id).map(|v| [f64::from(t.turn), *v]))
-                    .collect();
-                plot.line(Line::new(m.name.clone(), points).width(1.5));
-            }
-        });
+    // The key sits above the plot, as the scores' does: a legend inside it
+    // covered the first turns' points.
+    let color = |i: usize| METRIC_COLORS[i % METRIC_COLORS.len()];
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("Shared metrics").strong());
+        for (i, (name, _)) in lines.iter().enumerate() {
+            ui.label(egui::RichText::new(format!("■ {name}")).color(color(i)));
+        }
+    });
+    plot("metrics", record, height).show(ui, |plot| {
+        for (i, (name, points)) in lines.into_iter().enumerate() {
+            plot.line(
+                Line::new(name, PlotPoints::from(points))
+                    .color(color(i))
+                    .width(1.5),
+            );
+        }
+    });
 }
+
+/// Line colours for the shared metrics, told apart from each other and from
+/// the sides' blue and red.
+const METRIC_COLORS: [egui::Color32; 8] = [
+    egui::Color32::from_rgb(230, 200, 90),
+    egui::Color32::from_rgb(110, 200, 120),
+    egui::Color32::from_rgb(190, 130, 230),
+    egui::Color32::from_rgb(80, 200, 210),
+    egui::Color32::from_rgb(240, 150, 60),
+    egui::Color32::from_rgb(220, 220, 220),
+    egui::Color32::from_rgb(240, 120, 180),
+    egui::Color32::from_rgb(160, 170, 90),
+];

@@ -6,8 +6,8 @@
 
 use super::game::{Intent, Snapshot};
 use super::session::{Session, View};
+use super::shown::{Lens, Shown};
 use super::{charts, widgets};
-use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::components::MatchScenario;
 use crate::sim::record::{GameRecord, Recorder, TurnRecord};
@@ -91,6 +91,8 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let sc = &s.scenario;
     let rec = snap.record;
     let mut intent = None;
+    // The debrief looks with the truth (see `Viewer::of`).
+    let lens = snap.lens();
     widgets::heading(ui, "Debrief");
     let Some(o) = &snap.m.outcome else {
         return None;
@@ -122,6 +124,9 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
             .color(widgets::side_color(p))
             .size(16.0),
         );
+    }
+    if let Some(note) = crate::explain::fog_note(s) {
+        ui.add(egui::Label::new(RichText::new(note).color(widgets::QUOTE)).wrap());
     }
     if crate::explain::verdict(Some(s), o, 0).is_none() {
         ui.label(
@@ -227,14 +232,14 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
                             .color(widgets::side_color(p)),
                         );
                     }
-                    explained_changes(ui, s, t);
+                    explained_changes(ui, &lens, t);
                 });
         }
     }
     ui.add_space(6.0);
     let height = (ui.available_width() * 0.35).clamp(140.0, 320.0);
     charts::scores(ui, s, rec, height);
-    charts::metrics(ui, s, rec, height);
+    charts::metrics(ui, &lens, rec, height);
     ui.label(RichText::new("Turn log").size(17.0).strong());
     for t in &rec.history {
         let stances: Vec<String> = sc
@@ -263,7 +268,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
                     .collect();
                 ui.add(egui::Label::new(format!("{} — {}", player.name, orders.join("; "))).wrap());
             }
-            explained_changes(ui, s, t);
+            explained_changes(ui, &lens, t);
         });
     }
     intent
@@ -319,6 +324,7 @@ fn move_strip(ui: &mut Ui, sc: &crate::scenario::Scenario, rec: &GameRecord) {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 2.0;
             ui.label(RichText::new(format!("{}:", player.name)).color(widgets::side_color(p)));
+            ui.add_space(6.0);
             for t in &rec.history {
                 let st = t.stances[p];
                 let letter = if st == Stance::Cooperate { "C" } else { "D" };
@@ -337,16 +343,15 @@ fn move_strip(ui: &mut Ui, sc: &crate::scenario::Scenario, rec: &GameRecord) {
 /// Each metric's net change in a turn, then its causes as a game shows its
 /// modifiers: a bar for each one's share, the amount, and the option or rule by
 /// its display name and who caused it, largest first; a quotation sits under the
-/// cause it belongs to.
-pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
+/// cause it belongs to. Hidden metrics are left out; a metric the viewer sees only
+/// as an estimate shows the estimates and names its causes without their amounts,
+/// which would add up to the true change.
+pub fn explained_changes(ui: &mut Ui, lens: &Lens, t: &TurnRecord) {
     use crate::explain::{cause_label, metric_label};
-    for swing in crate::explain::swings(t) {
-        let id = swing.metric.rsplit('.').next().unwrap_or(swing.metric);
+    let s = lens.s;
+    for swing in crate::explain::shown_swings(t, Some(s)) {
         let higher_is_better = s
-            .scenario
-            .metrics
-            .iter()
-            .find(|m| m.id == id)
+            .metric_def(swing.metric)
             .is_none_or(|m| m.higher_is_better);
         let tone = |d: f64| {
             if (d > 0.0) == higher_is_better {
@@ -355,12 +360,50 @@ pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
                 widgets::DEFECT
             }
         };
+        let name = metric_label(Some(s), swing.metric);
+        let before = lens.shown(swing.metric, t.turn.saturating_sub(1), swing.before);
+        let after = lens.shown(swing.metric, t.turn, swing.after);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
+            let causes = swing.by_size();
+            match (before, after) {
+                (Shown::Exact(_), Shown::Exact(_)) => {}
+                (_, Shown::Withheld) | (Shown::Withheld, _) => {
+                    ui.label(RichText::new(format!("{name}: changed")).strong());
+                    ui.add(egui::Label::new(RichText::new(super::shown::WITHHELD).small()).wrap());
+                    return;
+                }
+                (b, a) => {
+                    let change = a.value().unwrap_or(0.0) - b.value().unwrap_or(0.0);
+                    ui.label(
+                        RichText::new(format!(
+                            "{name}: {} to {} (your estimates)",
+                            b.number(),
+                            a.number()
+                        ))
+                        .strong()
+                        .color(tone(change)),
+                    );
+                    let names: Vec<String> = causes
+                        .iter()
+                        .map(|(c, _)| cause_label(Some(s), c))
+                        .collect();
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(format!(
+                                "Moved by: {}. How much each moved it, you cannot tell.",
+                                names.join("; ")
+                            ))
+                            .small(),
+                        )
+                        .wrap(),
+                    );
+                    return;
+                }
+            }
             ui.label(
                 RichText::new(format!(
-                    "{}: {:.1} to {:.1} ({:+.1})",
-                    metric_label(Some(s), swing.metric),
+                    "{name}: {:.1} to {:.1} ({:+.1})",
                     swing.before,
                     swing.after,
                     swing.delta()
@@ -368,7 +411,6 @@ pub fn explained_changes(ui: &mut Ui, s: &LoadedScenario, t: &TurnRecord) {
                 .strong()
                 .color(tone(swing.delta())),
             );
-            let causes = swing.by_size();
             let biggest = causes.first().map_or(1.0, |c| c.1.abs()).max(1e-9);
             let quoted = swing.quote(s);
             for (cause, d) in causes {

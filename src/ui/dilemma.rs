@@ -59,8 +59,14 @@ pub fn plugin(app: &mut App) {
     );
 }
 
-fn toggle(keys: Res<ButtonInput<KeyCode>>, mut panel: ResMut<DilemmaPanel>) {
-    if keys.just_pressed(KeyCode::KeyD) {
+/// D opens and closes the panel, except while the pause menu is open: there the
+/// key belongs to the menu (a save's name may have a "d" in it).
+fn toggle(
+    keys: Res<ButtonInput<KeyCode>>,
+    menu: Res<super::menu::MenuState>,
+    mut panel: ResMut<DilemmaPanel>,
+) {
+    if keys.just_pressed(KeyCode::KeyD) && !menu.paused {
         panel.open = !panel.open;
     }
 }
@@ -166,6 +172,22 @@ pub fn draw(
             }
             Some(Ok(game)) => {
                 game_view(ui, game);
+                let c = &s.compiled;
+                if c.shared
+                    .iter()
+                    .chain(&c.per_player)
+                    .any(|m| m.fog != [0.0; 2])
+                {
+                    // Fog: the panel must not be a window onto the true values.
+                    ui.label(
+                        RichText::new(
+                            "Measured from the scenario's start with both sides cooperating \
+                             every turn, not from this game's state: it shows nothing of the \
+                             true values you see only as estimates.",
+                        )
+                        .small(),
+                    );
+                }
                 if let Some(t) = record.0.history.last() {
                     ui.label(
                         RichText::new(format!(
@@ -406,4 +428,36 @@ fn payoff_orders(ui: &mut Ui, players: &[String; 2], g: &Game2, digits: usize) {
         )
         .small(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn d_belongs_to_the_pause_menu_while_it_is_open() {
+        let mut app = App::new();
+        app.init_resource::<ButtonInput<KeyCode>>()
+            .init_resource::<DilemmaPanel>()
+            .insert_resource(super::super::menu::MenuState {
+                paused: true,
+                ..default()
+            })
+            .add_systems(Update, toggle);
+        let press_d = |app: &mut App| {
+            let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+            keys.reset_all();
+            keys.press(KeyCode::KeyD);
+            app.update();
+            app.world().resource::<DilemmaPanel>().open
+        };
+        assert!(
+            !press_d(&mut app),
+            "typing a save's name leaves the panel shut"
+        );
+        app.world_mut()
+            .resource_mut::<super::super::menu::MenuState>()
+            .paused = false;
+        assert!(press_d(&mut app), "in play, D opens the panel");
+    }
 }

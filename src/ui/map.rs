@@ -1,52 +1,97 @@
 //! A stylized map drawn with egui's painter from the scenario's `map`: borders and
-//! coast, places coloured by who holds them (the enemy's strongholds sized by its
-//! strength), civilian harm as a red haze, and the last resolved turn's strikes
-//! where they landed — warned (leaflets) or not. Where a side has a decision
-//! whose striking options differ in `warned` (its tactic), that choice says how
-//! all of its strikes that turn were made; the other decisions only say where.
+//! coast, places coloured by who holds them — a generic holder, a player in its
+//! side's colour, or a faction the scenario names — with a legend naming the holders
+//! on this map (the enemy's strongholds sized by its strength), civilian harm as a
+//! red haze, and the last resolved turn's strikes where they landed — warned
+//! (leaflets) or not. Where a side has a decision whose striking options differ
+//! in `warned` (its tactic), that choice says how all of its strikes that turn
+//! were made; the other decisions only say where. Metrics are read as the player
+//! at the screen sees them (fog).
 
 use super::game::Snapshot;
+use super::shown::Shown;
 use super::widgets;
-use crate::scenario::schema::{Holder, Map};
+use crate::scenario::schema::{Holder, Location};
+use crate::scenario::{HeldBy, LoadedScenario};
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Stroke, Ui, pos2, vec2};
 
-fn holder_color(h: Holder) -> Color32 {
+/// Colours for named factions, in the order the scenario lists them: none is a
+/// side's colour or a generic holder's.
+const FACTION_COLORS: [Color32; 5] = [
+    Color32::from_rgb(60, 175, 165),
+    Color32::from_rgb(235, 150, 50),
+    Color32::from_rgb(215, 120, 195),
+    Color32::from_rgb(170, 120, 80),
+    Color32::from_rgb(225, 225, 235),
+];
+
+/// A holder's colour: a player's is its side's.
+pub fn holder_color(h: HeldBy) -> Color32 {
     match h {
-        Holder::Enemy => Color32::from_rgb(120, 70, 150),
-        Holder::Government => Color32::from_rgb(200, 60, 60),
-        Holder::Opposition => Color32::from_rgb(90, 170, 90),
-        Holder::Contested => Color32::from_rgb(200, 170, 60),
-        Holder::Neutral => Color32::from_rgb(150, 150, 160),
+        HeldBy::Generic(Holder::Enemy) => Color32::from_rgb(120, 70, 150),
+        HeldBy::Generic(Holder::Government) => Color32::from_rgb(200, 60, 60),
+        HeldBy::Generic(Holder::Opposition) => Color32::from_rgb(90, 170, 90),
+        HeldBy::Generic(Holder::Contested) => Color32::from_rgb(200, 170, 60),
+        HeldBy::Generic(Holder::Neutral) => Color32::from_rgb(150, 150, 160),
+        HeldBy::Player(p) => widgets::side_color(p),
+        HeldBy::Faction(i) => FACTION_COLORS[i % FACTION_COLORS.len()],
     }
 }
 
-/// Who holds a place now: an enemy stronghold falls once the pressure metric has
-/// moved past its `falls_at` level from where it started.
-pub fn holder_now(map: &Map, snap: &Snapshot, l: &crate::scenario::schema::Location) -> Holder {
-    let (Some(metric), Some(level)) = (&map.pressure_metric, l.falls_at) else {
-        return l.held_by;
+/// Who holds a place now: an enemy stronghold falls (is contested) once the
+/// pressure metric has moved past its `falls_at` level from where it started.
+/// `now` reads a metric as the screen shows it: a side that sees the pressure
+/// only as an estimate sees the map of its estimate.
+pub fn held_now(s: &LoadedScenario, l: &Location, now: &dyn Fn(&str) -> Option<f64>) -> HeldBy {
+    let start = s.held_by(l);
+    let (Some(map), Some(level), HeldBy::Generic(Holder::Enemy)) =
+        (&s.scenario.map, l.falls_at, start)
+    else {
+        return start;
     };
-    let (Some(now), Some(start)) = (
-        snap.now(metric),
-        snap.s
-            .scenario
-            .metrics
-            .iter()
-            .find(|m| &m.id == metric)
-            .map(|m| m.initial),
-    ) else {
-        return l.held_by;
+    let Some(metric) = &map.pressure_metric else {
+        return start;
     };
-    let fallen = if start >= level {
-        now <= level
+    let (Some(v), Some(initial)) = (now(metric), s.metric_def(metric).map(|m| m.initial)) else {
+        return start;
+    };
+    let fallen = if initial >= level {
+        v <= level
     } else {
-        now >= level
+        v >= level
     };
-    if fallen && l.held_by == Holder::Enemy {
-        Holder::Contested
+    if fallen {
+        HeldBy::Generic(Holder::Contested)
     } else {
-        l.held_by
+        start
     }
+}
+
+/// The holders the legend names: each holder of a place now, in the map's order,
+/// and "contested" where an enemy stronghold can still fall.
+pub fn legend(s: &LoadedScenario, now: &dyn Fn(&str) -> Option<f64>) -> Vec<HeldBy> {
+    let Some(map) = &s.scenario.map else {
+        return Vec::new();
+    };
+    let mut out: Vec<HeldBy> = Vec::new();
+    for l in &map.locations {
+        let held = held_now(s, l, now);
+        let can_fall = map.pressure_metric.is_some()
+            && l.falls_at.is_some()
+            && held == HeldBy::Generic(Holder::Enemy);
+        for h in [
+            Some(held),
+            can_fall.then_some(HeldBy::Generic(Holder::Contested)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !out.contains(&h) {
+                out.push(h);
+            }
+        }
+    }
+    out
 }
 
 /// Strikes of the last resolved turn: (location id, side, warned), each place
@@ -91,12 +136,10 @@ fn strikes<'a>(snap: &'a Snapshot) -> Vec<(&'a str, usize, bool)> {
     out
 }
 
-/// How strong the enemy is, from 0 to 1, by the map's pressure metric (where
-/// higher pressure on the enemy means a lower value of it).
-fn enemy_strength(map: &Map, snap: &Snapshot) -> Option<f32> {
-    let metric = map.pressure_metric.as_ref()?;
-    let m = snap.s.scenario.metrics.iter().find(|m| &m.id == metric)?;
-    let v = snap.now(metric)?;
+/// How far a metric, as the screen shows it, stands in its range, from 0 to 1.
+fn fraction(snap: &Snapshot, metric: &str) -> Option<f32> {
+    let m = snap.s.metric_def(metric)?;
+    let v = snap.shown_now(metric)?.value()?;
     Some(((v - m.min) / (m.max - m.min).max(1e-9)).clamp(0.0, 1.0) as f32)
 }
 
@@ -115,13 +158,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
         )
     };
     painter.rect_filled(rect, 4.0, Color32::from_rgb(58, 54, 44));
-    if let Some(harm) = &map.harm_metric
-        && let (Some(v), Some(m)) = (
-            snap.now(harm),
-            snap.s.scenario.metrics.iter().find(|m| &m.id == harm),
-        )
-    {
-        let frac = ((v - m.min) / (m.max - m.min).max(1e-9)).clamp(0.0, 1.0) as f32;
+    if let Some(frac) = map.harm_metric.as_deref().and_then(|h| fraction(snap, h)) {
         painter.rect_filled(
             rect,
             4.0,
@@ -136,24 +173,36 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
         } else {
             painter.add(egui::Shape::line(points.clone(), stroke));
         }
-        if let Some(mid) = points.get(points.len() / 2) {
-            painter.text(
-                *mid + vec2(4.0, -4.0),
-                egui::Align2::LEFT_BOTTOM,
+        // Halfway along: the middle point, or the middle of the middle segment.
+        if let (Some(a), Some(b)) = (
+            points.get(points.len().saturating_sub(1) / 2),
+            points.get(points.len() / 2),
+        ) {
+            let mid = a.lerp(*b, 0.5) + vec2(0.0, -10.0);
+            place_label(
+                &painter,
+                rect,
+                mid,
+                4.0,
                 &line.name,
-                egui::FontId::proportional(12.0),
                 Color32::from_gray(150),
             );
         }
     }
     let strikes = strikes(snap);
-    let strength = enemy_strength(map, snap);
+    // The enemy's strength is the pressure metric's place in its range (higher
+    // pressure on the enemy means a lower value of it).
+    let strength = map
+        .pressure_metric
+        .as_deref()
+        .and_then(|m| fraction(snap, m));
+    let now = |key: &str| snap.shown_now(key).and_then(Shown::value);
     let mut hovered = None;
     for l in &map.locations {
         let p = at(l.x, l.y);
-        let holder = holder_now(map, snap, l);
+        let holder = held_now(snap.s, l, &now);
         let radius = match (holder, strength) {
-            (Holder::Enemy, Some(k)) => 4.0 + 8.0 * k,
+            (HeldBy::Generic(Holder::Enemy), Some(k)) => 4.0 + 8.0 * k,
             _ => 6.0,
         };
         painter.circle(
@@ -162,13 +211,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
             holder_color(holder),
             Stroke::new(1.0, Color32::WHITE),
         );
-        painter.text(
-            p + vec2(8.0, 0.0),
-            egui::Align2::LEFT_CENTER,
-            &l.name,
-            egui::FontId::proportional(12.0),
-            Color32::WHITE,
-        );
+        place_label(&painter, rect, p, 8.0, &l.name, Color32::WHITE);
         for (i, (_, side, warned)) in strikes.iter().filter(|(at, _, _)| *at == l.id).enumerate() {
             let c = p + vec2(-10.0 + 20.0 * *side as f32, -12.0 - 4.0 * i as f32);
             if *warned {
@@ -185,13 +228,7 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
     // like the map's, not taken from a font that may lack them.
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
-        let holders = [
-            (Holder::Enemy, "enemy"),
-            (Holder::Government, "government"),
-            (Holder::Opposition, "opposition"),
-            (Holder::Contested, "contested"),
-        ];
-        for (holder, name) in holders {
+        for holder in legend(snap.s, &now) {
             legend_mark(ui, |painter, c| {
                 painter.circle(
                     c,
@@ -200,12 +237,22 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
                     Stroke::new(1.0, Color32::WHITE),
                 );
             });
-            ui.label(egui::RichText::new(name).small());
+            ui.label(egui::RichText::new(snap.s.holder_name(holder)).small());
         }
     });
+    // Strike marks are explained only where some option strikes.
+    let strikes_drawn = snap
+        .s
+        .scenario
+        .players
+        .iter()
+        .flat_map(|p| &p.decisions)
+        .flat_map(|d| &d.options)
+        .any(|o| o.strikes.is_some());
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
-        for (p, player) in snap.s.scenario.players.iter().enumerate() {
+        let players = snap.s.scenario.players.iter().enumerate();
+        for (p, player) in players.filter(|_| strikes_drawn) {
             legend_mark(ui, |painter, c| warned_mark(painter, c, p));
             ui.label(egui::RichText::new(format!("{} warned", player.name)).small());
             legend_mark(ui, |painter, c| unwarned_mark(painter, c, p));
@@ -218,10 +265,31 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) {
     if let Some((l, holder)) = hovered {
         let n = strikes.iter().filter(|(at, _, _)| *at == l.id).count();
         response.on_hover_text(format!(
-            "{} — held by {holder:?}; {n} strike(s) last turn",
-            l.name
+            "{} — held by {}; {n} strike(s) last turn",
+            l.name,
+            snap.s.holder_name(holder)
         ));
     }
+}
+
+/// A label beside the point `at`, kept on the map: to its right, or to its left
+/// where it would run off the right edge.
+fn place_label(
+    painter: &egui::Painter,
+    rect: Rect,
+    at: Pos2,
+    gap: f32,
+    text: &str,
+    color: Color32,
+) {
+    let galley = painter.layout_no_wrap(text.to_string(), egui::FontId::proportional(12.0), color);
+    let size = galley.size();
+    let mut x = at.x + gap;
+    if x + size.x > rect.right() {
+        x = (at.x - gap - size.x).max(rect.left());
+    }
+    let y = (at.y - size.y / 2.0).clamp(rect.top(), (rect.bottom() - size.y).max(rect.top()));
+    painter.galley(pos2(x, y), galley, color);
 }
 
 /// A warned strike (leaflets first): a ring in the side's colour around a
@@ -251,4 +319,57 @@ fn unwarned_mark(painter: &egui::Painter, c: Pos2, side: usize) {
 fn legend_mark(ui: &mut Ui, draw: impl FnOnce(&egui::Painter, Pos2)) {
     let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), egui::Sense::hover());
     draw(ui.painter(), rect.center());
+}
+
+#[cfg(test)]
+mod tests {
+    //! Holders and the legend, through the functions the map draws with.
+    use super::*;
+
+    fn load(name: &str) -> LoadedScenario {
+        crate::scenario::load(std::path::Path::new(&format!("scenarios/{name}.ron"))).unwrap()
+    }
+
+    #[test]
+    fn named_holders_are_coloured_and_named_in_the_legend() {
+        let s = load("cuba_1962");
+        let legend = legend(&s, &|_| None);
+        let names: Vec<String> = legend.iter().map(|&h| s.holder_name(h)).collect();
+        assert_eq!(
+            names,
+            ["United States", "Government of Cuba", "Soviet Union"],
+            "the holders of this map, by name, and no generic (Syrian) ones"
+        );
+        assert_eq!(holder_color(legend[0]), widgets::side_color(0));
+        assert_eq!(holder_color(legend[2]), widgets::side_color(1));
+        let colors: Vec<Color32> = legend.iter().map(|&h| holder_color(h)).collect();
+        for (i, a) in colors.iter().enumerate() {
+            assert!(!colors[i + 1..].contains(a), "each holder its own colour");
+        }
+        let havana = &s.scenario.map.as_ref().unwrap().locations[2];
+        assert_eq!(s.holder_label(havana), "Government of Cuba");
+    }
+
+    #[test]
+    fn a_stronghold_falls_with_the_pressure_the_screen_shows() {
+        let s = load("syria_2015");
+        let start = |key: &str| s.metric_def(key).map(|m| m.initial);
+        let names: Vec<String> = legend(&s, &start)
+            .into_iter()
+            .map(|h| s.holder_name(h))
+            .collect();
+        assert_eq!(names, ["enemy", "contested", "opposition", "government"]);
+        let raqqa = &s.scenario.map.as_ref().unwrap().locations[0];
+        assert_eq!(held_now(&s, raqqa, &start), HeldBy::Generic(Holder::Enemy));
+        let weak = |key: &str| (key == "isis_strength").then_some(10.0);
+        assert_eq!(
+            held_now(&s, raqqa, &weak),
+            HeldBy::Generic(Holder::Contested)
+        );
+        // Unknown to the screen (withheld), the place stays as it began.
+        assert_eq!(
+            held_now(&s, raqqa, &|_| None),
+            HeldBy::Generic(Holder::Enemy)
+        );
+    }
 }

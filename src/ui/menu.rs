@@ -145,24 +145,28 @@ fn big(ui: &mut egui::Ui, text: &str, enabled: bool) -> bool {
 
 fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
     let autosave = session::autosave_path();
-    let mut intent = None;
-    if big(ui, "New game", true) {
-        intent = Some(Intent::NewGame);
-    }
     let can_continue = crate::platform::exists(&autosave);
-    if big(ui, "Continue", can_continue) {
-        intent = Some(Intent::Resume(autosave));
+    big_buttons(
+        ui,
+        vec![
+            ("New game", true, Intent::NewGame),
+            ("Continue", can_continue, Intent::Resume(autosave)),
+            ("Load", true, Intent::Page(Page::Load)),
+            ("Settings", true, Intent::Page(Page::Settings)),
+            ("Quit", true, Intent::Quit),
+        ],
+    )
+}
+
+/// A column of big buttons, each with the intent it stands for: the one clicked.
+fn big_buttons(ui: &mut egui::Ui, buttons: Vec<(&str, bool, Intent)>) -> Option<Intent> {
+    let mut clicked = None;
+    for (text, enabled, intent) in buttons {
+        if big(ui, text, enabled) {
+            clicked = Some(intent);
+        }
     }
-    if big(ui, "Load", true) {
-        intent = Some(Intent::Page(Page::Load));
-    }
-    if big(ui, "Settings", true) {
-        intent = Some(Intent::Page(Page::Settings));
-    }
-    if big(ui, "Quit", true) {
-        intent = Some(Intent::Quit);
-    }
-    intent
+    clicked
 }
 
 fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
@@ -170,21 +174,25 @@ fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
     if saves.is_empty() {
         ui.label("No saved games yet.");
     }
+    // One width for every row, its text from the left edge and wrapping: rows
+    // as wide as their text made a ragged list.
+    let width = ui.available_width().min(640.0);
     egui::ScrollArea::vertical()
-        .max_height((ui.available_height() - 60.0).max(200.0))
+        .max_height((ui.available_height() - 70.0).max(200.0))
         .show(ui, |ui| {
+            ui.set_max_width(width);
             for save in saves {
-                let button = egui::Button::new(
-                    RichText::new(format!("{}\n{}", save.name, save.details)).size(15.0),
-                )
-                .min_size(egui::vec2(ui.available_width().min(560.0), 0.0));
+                let text = RichText::new(format!("{}\n{}", save.name, save.details)).size(15.0);
+                let button = egui::Button::new((text, egui::Atom::grow()))
+                    .wrap()
+                    .min_size(egui::vec2(width, 0.0));
                 if ui.add(button).clicked() {
                     intent = Some(Intent::Resume(save.path.clone()));
                 }
             }
         });
     ui.add_space(10.0);
-    if ui.button("Back").clicked() {
+    if big(ui, "Back", true) {
         intent = Some(Intent::Page(Page::Main));
     }
     intent
@@ -192,22 +200,47 @@ fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
 
 fn settings_page(ui: &mut egui::Ui, settings: &mut Settings) -> Option<Intent> {
     let mut scale = settings.scale;
-    ui.horizontal_wrapped(|ui| {
-        ui.label("UI scale");
-        ui.selectable_value(&mut scale, None, "Fit the window");
-        for step in super::settings::SCALE_STEPS {
-            ui.selectable_value(&mut scale, Some(step), format!("{step}%"));
-        }
-    });
-    ui.label(RichText::new("Larger text for big screens and classrooms; saved at once.").small());
+    // What fitting the window gives now: the window's size in pixels is its
+    // size in points at the current zoom.
+    let pixels = ui.ctx().content_rect().size() * ui.ctx().zoom_factor();
+    let fitted = super::settings::fitting_scale(pixels.x, pixels.y);
+    ui.label(RichText::new("UI scale").size(18.0).strong());
+    let choices: Vec<(Option<u16>, String)> =
+        std::iter::once((None, format!("Fit the window ({fitted}%)")))
+            .chain(super::settings::SCALE_STEPS.map(|s| (Some(s), format!("{s}%"))))
+            .collect();
+    // A centred block of equal buttons, wrapping where the window is narrow.
+    let button = egui::vec2(84.0, 34.0);
+    let spacing = ui.spacing().item_spacing.x;
+    let width = (choices.len() as f32 * (button.x + spacing) + 100.0).min(ui.available_width());
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, 0.0),
+        egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
+        |ui| {
+            for (value, label) in choices {
+                let size = if value.is_none() {
+                    egui::vec2(button.x + 100.0, button.y)
+                } else {
+                    button
+                };
+                let b = egui::Button::selectable(scale == value, RichText::new(label).size(16.0))
+                    .min_size(size);
+                if ui.add(b).clicked() {
+                    scale = value;
+                }
+            }
+        },
+    );
+    ui.label(
+        RichText::new("Larger text for big screens and classrooms; applied and saved at once.")
+            .small(),
+    );
     if scale != settings.scale {
         settings.scale = scale;
         settings.save();
     }
     ui.add_space(10.0);
-    ui.button("Back")
-        .clicked()
-        .then_some(Intent::Page(Page::Main))
+    big(ui, "Back", true).then_some(Intent::Page(Page::Main))
 }
 
 fn pause_menu(
@@ -239,92 +272,84 @@ fn pause_menu(
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
             ui.set_min_width(280.0);
-            intent = match menu.page {
-                Page::Main => {
-                    let mut i = None;
-                    if big(ui, "Resume", true) {
-                        i = Some(Intent::Close);
-                    }
-                    if big(ui, "Save", true) {
-                        i = Some(Intent::Page(Page::Save));
-                    }
-                    if big(ui, "Load", true) {
-                        i = Some(Intent::Page(Page::Load));
-                    }
-                    if big(ui, "Settings", true) {
-                        i = Some(Intent::Page(Page::Settings));
-                    }
-                    if big(ui, "Main menu", true) {
-                        i = Some(Intent::MainMenu);
-                    }
-                    if big(ui, "Quit", true) {
-                        i = Some(Intent::Quit);
-                    }
-                    i
-                }
-                Page::Save => {
-                    ui.label("Name this save:");
-                    let edit = ui.text_edit_singleline(&mut menu.save_name);
-                    edit.request_focus();
-                    let name = session::save_name(&menu.save_name);
-                    if name != menu.save_name.trim() && !name.is_empty() {
-                        ui.label(
+            // Centred like the main menu: the window is often wider than its buttons.
+            intent = ui
+                .vertical_centered(|ui| match menu.page {
+                    Page::Main => big_buttons(
+                        ui,
+                        vec![
+                            ("Resume", true, Intent::Close),
+                            ("Save", true, Intent::Page(Page::Save)),
+                            ("Load", true, Intent::Page(Page::Load)),
+                            ("Settings", true, Intent::Page(Page::Settings)),
+                            ("Main menu", true, Intent::MainMenu),
+                            ("Quit", true, Intent::Quit),
+                        ],
+                    ),
+                    Page::Save => {
+                        ui.label("Name this save:");
+                        let edit = ui.text_edit_singleline(&mut menu.save_name);
+                        edit.request_focus();
+                        let name = session::save_name(&menu.save_name);
+                        if name != menu.save_name.trim() && !name.is_empty() {
+                            ui.label(
                             RichText::new(format!(
                                 "Saved as “{name}”: only letters, digits, spaces, - and _ are kept."
                             ))
                             .small(),
                         );
+                        }
+                        let go = ui
+                            .add_enabled(!name.is_empty(), egui::Button::new("Save"))
+                            .clicked()
+                            || (!name.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+                        let back = ui.button("Back").clicked();
+                        if go {
+                            Some(Intent::Save(name))
+                        } else if back {
+                            Some(Intent::Page(Page::Main))
+                        } else {
+                            None
+                        }
                     }
-                    let go = ui
-                        .add_enabled(!name.is_empty(), egui::Button::new("Save"))
-                        .clicked()
-                        || (!name.is_empty() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
-                    let back = ui.button("Back").clicked();
-                    if go {
-                        Some(Intent::Save(name))
-                    } else if back {
-                        Some(Intent::Page(Page::Main))
-                    } else {
-                        None
-                    }
-                }
-                Page::Load => load_page(ui, &menu.saves),
-                Page::Settings => settings_page(ui, &mut settings),
-                Page::ConfirmLeave(leave) => {
-                    // The click that opened this page can reach its buttons too
-                    // (egui may run a frame's pass twice): they wait a moment.
-                    let id = egui::Id::new("confirm-leave-opened");
-                    let now = ui.input(|i| i.time);
-                    let opened = ui
-                        .ctx()
-                        .data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
-                    let armed = now - opened > 0.4;
-                    if !armed {
-                        ui.ctx()
-                            .request_repaint_after(std::time::Duration::from_millis(450));
-                    }
-                    ui.label(RichText::new("Leave this game?").size(18.0).strong());
-                    ui.label(
-                        "Your orders for this turn are not sent yet and will be lost. \
+                    Page::Load => load_page(ui, &menu.saves),
+                    Page::Settings => settings_page(ui, &mut settings),
+                    Page::ConfirmLeave(leave) => {
+                        // The click that opened this page can reach its buttons too
+                        // (egui may run a frame's pass twice): they wait a moment.
+                        let id = egui::Id::new("confirm-leave-opened");
+                        let now = ui.input(|i| i.time);
+                        let opened = ui
+                            .ctx()
+                            .data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
+                        let armed = now - opened > 0.4;
+                        if !armed {
+                            ui.ctx()
+                                .request_repaint_after(std::time::Duration::from_millis(450));
+                        }
+                        ui.label(RichText::new("Leave this game?").size(18.0).strong());
+                        ui.label(
+                            "Your orders for this turn are not sent yet and will be lost. \
                          The game itself is saved as of the last turn played: \
                          Continue picks it up there.",
-                    );
-                    let mut i = None;
-                    if big(ui, "Leave the game", armed) {
-                        i = Some(match leave {
-                            Leave::MainMenu => Intent::MainMenu,
-                            Leave::Quit => Intent::Quit,
-                        });
+                        );
+                        let mut i = None;
+                        if big(ui, "Leave the game", armed) {
+                            i = Some(match leave {
+                                Leave::MainMenu => Intent::MainMenu,
+                                Leave::Quit => Intent::Quit,
+                            });
+                        }
+                        if big(ui, "Stay", armed) {
+                            i = Some(Intent::Page(Page::Main));
+                        }
+                        if i.is_some() {
+                            ui.ctx().data_mut(|d| d.remove::<f64>(id));
+                        }
+                        i
                     }
-                    if big(ui, "Stay", armed) {
-                        i = Some(Intent::Page(Page::Main));
-                    }
-                    if i.is_some() {
-                        ui.ctx().data_mut(|d| d.remove::<f64>(id));
-                    }
-                    i
-                }
-            };
+                })
+                .inner;
             if let Some(m) = &menu.message {
                 ui.label(m);
             }

@@ -14,6 +14,7 @@ mod reload;
 pub mod session;
 pub mod settings;
 mod setup;
+mod shown;
 mod widgets;
 
 use bevy::prelude::*;

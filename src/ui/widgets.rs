@@ -1,7 +1,7 @@
 //! Small pieces the screens share: the metric dashboard with tooltips, quotation
 //! boxes, headings and the layout of a root `Ui`.
 
-use crate::scenario::LoadedScenario;
+use super::shown::{Lens, Shown};
 use crate::scenario::schema::{Scope, Stance};
 use bevy_egui::egui::{self, Color32, RichText, Ui};
 
@@ -115,113 +115,164 @@ pub fn primary_button(ui: &mut Ui, text: &str, enabled: bool) -> bool {
     ui.add_enabled(enabled, button).clicked()
 }
 
-/// Every metric as a labelled bar with its description as a tooltip; `values`
-/// maps `metric` / `player.metric` to its value now and `before` to the turn's start.
+/// Every metric the players may see as a labelled bar with its description as a
+/// tooltip; `now` gives a metric by record key (`metric`, `player.metric`) as the
+/// screen shows it, and `before` as it was at the turn's start.
 pub fn dashboard(
     ui: &mut Ui,
-    s: &LoadedScenario,
-    now: &dyn Fn(&str) -> Option<f64>,
-    before: &dyn Fn(&str) -> Option<f64>,
+    lens: &Lens,
+    now: &dyn Fn(&str) -> Option<Shown>,
+    before: &dyn Fn(&str) -> Option<Shown>,
 ) {
-    let sc = &s.scenario;
+    let sc = &lens.s.scenario;
     let shared: Vec<_> = sc
         .metrics
         .iter()
-        .filter(|m| m.scope == Scope::Shared)
+        .filter(|m| m.scope == Scope::Shared && !m.hidden)
         .collect();
     if !shared.is_empty() {
         ui.label(RichText::new("Shared").strong());
     }
     for m in shared {
-        metric_row(ui, &m.name, &m.id, m, now(&m.id), before(&m.id), None, None);
+        let row = Row {
+            key: &m.id,
+            m,
+            now: now(&m.id),
+            before: before(&m.id),
+            side: None,
+            compare_to: None,
+        };
+        row.show(ui, lens);
     }
     // Scores have no useful range to fill: their bars compare the two sides.
     let score_id = &sc.endings.score;
     let best_score = sc
         .players
         .iter()
-        .filter_map(|p| now(&format!("{}.{score_id}", p.id)))
+        .filter_map(|p| now(&format!("{}.{score_id}", p.id)).and_then(Shown::value))
         .map(f64::abs)
         .fold(0.0, f64::max);
     for (p, player) in sc.players.iter().enumerate() {
         ui.add_space(6.0);
         ui.label(RichText::new(&player.name).strong().color(side_color(p)));
-        for m in sc.metrics.iter().filter(|m| m.scope == Scope::PerPlayer) {
+        for m in sc
+            .metrics
+            .iter()
+            .filter(|m| m.scope == Scope::PerPlayer && !m.hidden)
+        {
             let key = format!("{}.{}", player.id, m.id);
-            let scale = (&m.id == score_id).then_some(best_score);
-            metric_row(
-                ui,
-                &m.name,
-                &key,
+            let row = Row {
+                key: &key,
                 m,
-                now(&key),
-                before(&key),
-                Some(p),
-                scale,
-            );
+                now: now(&key),
+                before: before(&key),
+                side: Some(p),
+                compare_to: (&m.id == score_id).then_some(best_score),
+            };
+            row.show(ui, lens);
         }
     }
 }
 
-/// One metric: its name (wrapping, never clipped), a bar and this turn's change.
-/// `compare_to` fills the bar against that value instead of the metric's range.
-fn metric_row(
-    ui: &mut Ui,
-    name: &str,
-    key: &str,
-    m: &crate::scenario::schema::Metric,
-    v: Option<f64>,
-    before: Option<f64>,
+/// One metric of the dashboard.
+struct Row<'a> {
+    key: &'a str,
+    m: &'a crate::scenario::schema::Metric,
+    now: Option<Shown>,
+    before: Option<Shown>,
     side: Option<usize>,
+    /// Fill the bar against this value instead of the metric's range.
     compare_to: Option<f64>,
-) {
-    let Some(v) = v else { return };
-    let frac = match compare_to {
-        Some(best) if best > 0.0 => (v.abs() / best).clamp(0.0, 1.0) as f32,
-        _ => {
-            let span = (m.max - m.min).max(f64::EPSILON);
-            ((v - m.min) / span).clamp(0.0, 1.0) as f32
-        }
-    };
-    let delta = before.map(|b| v - b).filter(|d| d.abs() > 1e-9);
-    let width = ui.available_width();
-    let name_width = (width * 0.42).clamp(90.0, 220.0);
-    let delta_width = 48.0;
-    let bar_width = (width - name_width - delta_width - 16.0).max(50.0);
-    let response = ui
-        .horizontal(|ui| {
-            ui.allocate_ui(egui::vec2(name_width, 0.0), |ui| {
-                ui.set_min_width(name_width);
-                ui.add(egui::Label::new(name).wrap());
-            });
-            let color = side
-                .map(side_color)
-                .unwrap_or(Color32::from_rgb(150, 150, 170));
-            ui.add(
-                egui::ProgressBar::new(frac)
-                    .desired_width(bar_width)
-                    .fill(color.gamma_multiply(0.7))
-                    .text(format!("{v:.1}")),
-            );
-            if let Some(d) = delta {
-                let good = (d > 0.0) == m.higher_is_better;
-                let c = if good { COOPERATE } else { DEFECT };
-                ui.label(RichText::new(format!("{d:+.1}")).color(c));
+}
+
+impl Row<'_> {
+    /// The name (wrapping, never clipped), a bar and this turn's change. An
+    /// estimate is marked as one and shows no change: the difference of two
+    /// estimates says little. A withheld value shows an empty bar.
+    fn show(&self, ui: &mut Ui, lens: &Lens) {
+        let (m, key) = (self.m, self.key);
+        let Some(now) = self.now else { return };
+        let v = now.value();
+        let frac = match (v, self.compare_to) {
+            (None, _) => 0.0,
+            (Some(v), Some(best)) if best > 0.0 => (v.abs() / best).clamp(0.0, 1.0) as f32,
+            (Some(v), _) => {
+                let span = (m.max - m.min).max(f64::EPSILON);
+                ((v - m.min) / span).clamp(0.0, 1.0) as f32
             }
-        })
-        .response;
-    response.on_hover_ui(|ui| {
-        ui.label(RichText::new(name).strong());
-        ui.label(&m.description);
-        ui.label(format!(
-            "Range {} to {}; {} is better.  ({key})",
-            m.min,
-            m.max,
-            if m.higher_is_better {
-                "higher"
-            } else {
-                "lower"
+        };
+        let delta = match (now, self.before) {
+            (Shown::Exact(v), Some(Shown::Exact(b))) => Some(v - b).filter(|d| d.abs() > 1e-9),
+            _ => None,
+        };
+        let width = ui.available_width();
+        let name_width = (width * 0.42).clamp(90.0, 220.0);
+        let delta_width = 48.0;
+        let bar_width = (width - name_width - delta_width - 16.0).max(50.0);
+        let response = ui
+            .horizontal(|ui| {
+                ui.allocate_ui(egui::vec2(name_width, 0.0), |ui| {
+                    ui.set_min_width(name_width);
+                    ui.vertical(|ui| {
+                        ui.add(egui::Label::new(&m.name).wrap());
+                        // Under the name, which wraps, rather than in the bar, which clips.
+                        if let Some(marker) = now.marker() {
+                            ui.add(
+                                egui::Label::new(RichText::new(marker).small().color(QUOTE)).wrap(),
+                            );
+                        }
+                    });
+                });
+                let color = self
+                    .side
+                    .map(side_color)
+                    .unwrap_or(Color32::from_rgb(150, 150, 170));
+                ui.add(
+                    egui::ProgressBar::new(frac)
+                        .desired_width(bar_width)
+                        .fill(color.gamma_multiply(0.7))
+                        .text(now.number()),
+                );
+                if let Some(d) = delta {
+                    let good = (d > 0.0) == m.higher_is_better;
+                    let c = if good { COOPERATE } else { DEFECT };
+                    ui.label(RichText::new(format!("{d:+.1}")).color(c));
+                }
+            })
+            .response;
+        response.on_hover_ui(|ui| {
+            ui.label(RichText::new(&m.name).strong());
+            ui.label(&m.description);
+            match now {
+                Shown::Exact(_) => {}
+                Shown::Estimate(_) => {
+                    ui.label(
+                        RichText::new(format!(
+                            "You see only an estimate of this, up to {} off either way.",
+                            m.fog.as_ref().map_or(0.0, |f| f.error)
+                        ))
+                        .color(QUOTE),
+                    );
+                }
+                Shown::Withheld => {
+                    ui.label(RichText::new(super::shown::WITHHELD).color(QUOTE));
+                }
             }
-        ));
-    });
+            if !matches!(now, Shown::Exact(_))
+                && let Some(why) = lens.fog_reason(key)
+            {
+                ui.label(RichText::new(why).italics());
+            }
+            ui.label(format!(
+                "Range {} to {}; {} is better.  ({key})",
+                m.min,
+                m.max,
+                if m.higher_is_better {
+                    "higher"
+                } else {
+                    "lower"
+                }
+            ));
+        });
+    }
 }

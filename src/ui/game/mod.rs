@@ -12,6 +12,7 @@ mod reveal;
 
 use super::menu::{MenuState, MenuSystems, SaveRequest};
 use super::session::{self, Session, View};
+use super::shown::{Lens, Shown, Viewer};
 use super::{Screen, charts, debrief, map, widgets};
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::{Effect, Stance};
@@ -113,9 +114,37 @@ pub struct Snapshot<'a> {
 }
 
 impl Snapshot<'_> {
-    /// A metric by record key (`isis_strength`, `us.score`) now.
+    /// A metric's true value by record key (`isis_strength`, `us.score`) now: for
+    /// the engine's use; what a player may read of it is [`Snapshot::shown_now`].
     pub fn now(&self, key: &str) -> Option<f64> {
         metric_value(self.s, self.m, self.sides, key)
+    }
+
+    /// What the screen shows of the match's metrics.
+    pub fn lens(&self) -> Lens<'_> {
+        Lens {
+            s: self.s,
+            seed: self.m.seed,
+            viewer: Viewer::of(self.session),
+        }
+    }
+
+    /// Turns resolved so far: the live values are those after this many.
+    fn resolved(&self) -> u32 {
+        self.record.history.last().map_or(0, |t| t.turn)
+    }
+
+    /// A metric as the player at the screen may read it now.
+    pub fn shown_now(&self, key: &str) -> Option<Shown> {
+        let truth = self.now(key)?;
+        Some(self.lens().shown(key, self.resolved(), truth))
+    }
+
+    /// The same, before the last resolved turn.
+    pub fn shown_before_last_turn(&self, key: &str) -> Option<Shown> {
+        let truth = self.before_last_turn(key)?;
+        let resolved = self.resolved().saturating_sub(1);
+        Some(self.lens().shown(key, resolved, truth))
     }
 
     /// What each side's score gained in the last resolved turn.
@@ -435,7 +464,9 @@ impl SidePanel {
 
 fn situation(ui: &mut Ui, snap: &Snapshot) {
     widgets::heading(ui, "Situation");
-    widgets::dashboard(ui, snap.s, &|k| snap.now(k), &|k| snap.before_last_turn(k));
+    widgets::dashboard(ui, &snap.lens(), &|k| snap.shown_now(k), &|k| {
+        snap.shown_before_last_turn(k)
+    });
 }
 
 /// The map over the charts, both as wide as the column; the map takes at most

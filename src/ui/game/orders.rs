@@ -6,7 +6,8 @@
 use super::*;
 use crate::scenario::LoadedScenario;
 
-/// What an option tends to do, in words: "ISIS strength −1, Trust shrinks by 5%".
+/// What an option tends to do, in words: "ISIS strength −1, Trust shrinks by 5%";
+/// effects on hidden metrics are left out.
 pub fn tendency(snap: &Snapshot, effects: &[Effect]) -> String {
     let name = |metric: &str| {
         let (who, id) = match metric.split_once('.') {
@@ -44,9 +45,19 @@ pub fn tendency(snap: &Snapshot, effects: &[Effect]) -> String {
     };
     let percent = |f: f64| format!("{}%", (f.abs() * 1000.0).round() / 10.0);
     let grows = |f: f64| if f < 0.0 { "shrinks" } else { "grows" };
+    // Hidden bookkeeping metrics are the rules' business, not the player's.
+    let hidden = |metric: &str| snap.s.is_hidden(metric);
     effects
         .iter()
         .filter_map(|e| match e {
+            Effect::Add { metric, .. }
+            | Effect::Scale { metric, .. }
+            | Effect::Set { metric, .. }
+            | Effect::AddPer { metric, .. }
+                if hidden(metric) =>
+            {
+                None
+            }
             Effect::Add { metric, value } => Some(format!("{} {}", name(metric), signed(*value))),
             Effect::Scale { metric, factor } => Some(format!(
                 "{} {} by {}",

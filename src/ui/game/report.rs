@@ -33,11 +33,12 @@ pub(super) fn report(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         }
     }
     ui.label(RichText::new("What changed, and why").size(17.0).strong());
-    debrief::explained_changes(ui, snap.s, t);
+    let lens = snap.lens();
+    debrief::explained_changes(ui, &lens, t);
     ui.separator();
     charts::metrics(
         ui,
-        snap.s,
+        &lens,
         snap.record,
         (ui.available_width() * 0.3).clamp(150.0, 300.0),
     );
