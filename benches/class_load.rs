@@ -125,6 +125,7 @@ fn main() {
     let cpu = cpu_seconds(server.id()) - cpu_before;
     let peak = peak_kib(server.id());
     let _ = server.kill();
+    let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data);
 
     // Per match and turn, the side whose orders came last waited the least.
