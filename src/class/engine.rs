@@ -308,20 +308,15 @@ impl ClassWorld {
         Ok((s, student))
     }
 
+    /// Students of session `s` with no match yet, in the order they joined.
+    pub(super) fn unseated(&self, s: usize) -> impl Iterator<Item = usize> + '_ {
+        let students = &self.sessions[s].file.students;
+        (0..students.len()).filter(|&i| students[i].place.is_none())
+    }
+
     /// A student with no match yet, other than `except`.
     fn waiting_student(&self, s: usize, except: usize) -> Option<usize> {
-        let session = &self.sessions[s];
-        let seated: Vec<usize> = session
-            .file
-            .matches
-            .iter()
-            .flat_map(|m| m.seats.iter())
-            .filter_map(|seat| match seat {
-                Seat::Student(i) => Some(*i),
-                Seat::Ai(_) => None,
-            })
-            .collect();
-        (0..session.file.students.len()).find(|&i| i != except && !seated.contains(&i))
+        self.unseated(s).find(|&i| i != except)
     }
 
     /// Spawns a match for `seats`, writes its (empty) record and tells its students.
@@ -468,9 +463,24 @@ impl ClassWorld {
     /// Who match `m` waits for: player ids of the sides that have not sent orders.
     fn status(&self, s: usize, m: usize) -> Option<ServerMsg> {
         let session = &self.sessions[s];
+        let (turn, waiting) = self.waiting_sides(s, m)?;
+        Some(ServerMsg::Status {
+            turn,
+            waiting_for: waiting
+                .into_iter()
+                .map(|p| session.scenario.scenario.players[p].id.clone())
+                .collect(),
+            paused: session.file.paused,
+        })
+    }
+
+    /// The turn match `m` is at, and the sides it waits for: those taking orders that
+    /// have sent none (orders queued while paused count as sent). `None` once over.
+    pub(super) fn waiting_sides(&self, s: usize, m: usize) -> Option<(u32, Vec<usize>)> {
+        let session = &self.sessions[s];
         let entity = session.entities.get(m).copied().flatten()?;
         let mat = self.world.get::<Match>(entity)?;
-        let waiting_for = (0..2)
+        let waiting = (0..2)
             .filter(|&p| {
                 let queued = session.queued.iter().any(|q| q.0 == m && q.1 == p);
                 let submitted = self
@@ -479,13 +489,8 @@ impl ClassWorld {
                     .is_some_and(|side| side.submitted);
                 mat.phase == Phase::Orders && !submitted && !queued
             })
-            .map(|p| session.scenario.scenario.players[p].id.clone())
             .collect();
-        Some(ServerMsg::Status {
-            turn: mat.turn,
-            waiting_for,
-            paused: session.file.paused,
-        })
+        Some((mat.turn, waiting))
     }
 
     /// A seated student's orders for `turn`. Checked exactly as the engine checks
@@ -697,8 +702,9 @@ impl ClassWorld {
         };
         let controller = stand_in(&ai)?.controller();
         assign_controller(&mut self.world, entity, p, controller);
+        // The student keeps their place (so they are not paired again); `submit`
+        // refuses their orders because the seat is the AI's now.
         if let Seat::Student(i) = self.sessions[s].file.matches[m].seats[p] {
-            self.sessions[s].file.students[i].place = None;
             self.send(
                 (s, i),
                 ServerMsg::Ended {

@@ -266,17 +266,14 @@ async fn dashboard(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let token = match teacher(&class, addr, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    answer(
+) -> Result<Response, Response> {
+    let token = teacher(&class, addr, &headers)?;
+    Ok(answer(
         class
             .engine
             .call(move |cw| cw.dashboard(&code, &token))
             .await,
-    )
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -291,17 +288,14 @@ async fn act(
     Path(code): Path<String>,
     headers: HeaderMap,
     Json(body): Json<ActionBody>,
-) -> Response {
-    let token = match teacher(&class, addr, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    answer(
+) -> Result<Response, Response> {
+    let token = teacher(&class, addr, &headers)?;
+    Ok(answer(
         class
             .engine
             .call(move |cw| cw.act(&code, &token, body.action))
             .await,
-    )
+    ))
 }
 
 async fn summary(
@@ -309,17 +303,14 @@ async fn summary(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let token = match teacher(&class, addr, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let token = teacher(&class, addr, &headers)?;
     let file = format!("class-{code}.md");
-    text(
+    Ok(text(
         class.engine.call(move |cw| cw.summary(&code, &token)).await,
         "text/markdown; charset=utf-8",
         &file,
-    )
+    ))
 }
 
 async fn record(
@@ -327,20 +318,17 @@ async fn record(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path((code, file)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    let token = match teacher(&class, addr, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let token = teacher(&class, addr, &headers)?;
     let name = file.clone();
-    text(
+    Ok(text(
         class
             .engine
             .call(move |cw| cw.record_text(&code, &token, &file))
             .await,
         "text/plain; charset=utf-8",
         &name,
-    )
+    ))
 }
 
 async fn debrief(
@@ -348,20 +336,17 @@ async fn debrief(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path((code, file)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    let token = match teacher(&class, addr, &headers) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let token = teacher(&class, addr, &headers)?;
     let name = format!("{}-debrief.md", file.trim_end_matches(".ron"));
-    text(
+    Ok(text(
         class
             .engine
             .call(move |cw| cw.debrief(&code, &token, &file))
             .await,
         "text/markdown; charset=utf-8",
         &name,
-    )
+    ))
 }
 
 async fn socket(

@@ -113,9 +113,13 @@ impl Store {
         self.session_dir(code).join("records")
     }
 
+    /// The file name of match `m`'s record: `match-01.ron`, …
+    pub fn record_file(m: usize) -> String {
+        format!("match-{:02}.ron", m + 1)
+    }
+
     pub fn record_path(&self, code: &str, m: usize) -> PathBuf {
-        self.records_dir(code)
-            .join(format!("match-{:02}.ron", m + 1))
+        self.records_dir(code).join(Self::record_file(m))
     }
 
     pub fn save_session(&self, s: &SessionFile) -> Result<(), String> {

@@ -9,7 +9,7 @@ use super::store::Seat;
 use crate::report::class_summary::{self, GameSummary};
 use crate::report::debrief;
 use crate::scenario::schema::Stance;
-use crate::sim::components::{Match, Phase, Side, SubmitOrders};
+use crate::sim::components::{Match, SubmitOrders};
 use serde::Serialize;
 
 /// A teacher's control.
@@ -98,17 +98,11 @@ impl ClassWorld {
         for (m, record) in session.records.iter().enumerate() {
             let summary = GameSummary::of(&self.store_file_name(m), record);
             let live = session.entities[m].and_then(|e| self.world.get::<Match>(e));
-            let waiting_for = live
-                .filter(|mat| mat.phase == Phase::Orders)
-                .map(|mat| {
-                    (0..2)
-                        .filter(|&p| {
-                            !self
-                                .world
-                                .get::<Side>(mat.players[p])
-                                .is_some_and(|x| x.submitted)
-                                && !session.queued.iter().any(|q| q.0 == m && q.1 == p)
-                        })
+            let waiting_for = self
+                .waiting_sides(s, m)
+                .map(|(_, sides)| {
+                    sides
+                        .into_iter()
                         .map(|p| self.seat_label(s, m, p))
                         .collect()
                 })
@@ -157,16 +151,6 @@ impl ClassWorld {
             });
         }
         turns_at.sort_unstable();
-        let placed: Vec<usize> = session
-            .file
-            .matches
-            .iter()
-            .flat_map(|m| m.seats.iter())
-            .filter_map(|seat| match seat {
-                Seat::Student(i) => Some(*i),
-                Seat::Ai(_) => None,
-            })
-            .collect();
         let class_turn = turns_at.get(turns_at.len() / 2).copied().unwrap_or(0);
         let dilemma = self.dilemma(s, class_turn);
         let session = &self.sessions[s];
@@ -189,13 +173,9 @@ impl ClassWorld {
             paused: session.file.paused,
             ended: session.file.ended,
             students: session.file.students.len(),
-            waiting: session
-                .file
-                .students
-                .iter()
-                .enumerate()
-                .filter(|(i, st)| !placed.contains(i) && st.place.is_none())
-                .map(|(_, st)| st.name.clone())
+            waiting: self
+                .unseated(s)
+                .map(|i| session.file.students[i].name.clone())
                 .collect(),
             pairs,
             cooperation: per_turn
@@ -230,7 +210,7 @@ impl ClassWorld {
     }
 
     fn store_file_name(&self, m: usize) -> String {
-        format!("match-{:02}.ron", m + 1)
+        super::store::Store::record_file(m)
     }
 
     /// A seat as the dashboard names it: the nickname, or the AI's id.
@@ -269,25 +249,15 @@ impl ClassWorld {
             }
             Action::AiForSilent => {
                 for m in 0..self.sessions[s].entities.len() {
-                    let silent: Vec<usize> = {
-                        let session = &self.sessions[s];
-                        let Some(mat) =
-                            session.entities[m].and_then(|e| self.world.get::<Match>(e))
-                        else {
-                            continue;
-                        };
-                        (0..2)
-                            .filter(|&p| {
-                                matches!(session.file.matches[m].seats[p], Seat::Student(_))
-                                    && mat.phase == Phase::Orders
-                                    && !self
-                                        .world
-                                        .get::<Side>(mat.players[p])
-                                        .is_some_and(|x| x.submitted)
-                                    && !session.queued.iter().any(|q| q.0 == m && q.1 == p)
-                            })
-                            .collect()
-                    };
+                    let silent: Vec<usize> = self
+                        .waiting_sides(s, m)
+                        .map(|(_, sides)| sides)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|&p| {
+                            matches!(self.sessions[s].file.matches[m].seats[p], Seat::Student(_))
+                        })
+                        .collect();
                     for p in silent {
                         self.give_to_ai(s, m, p).map_err(fail)?;
                     }
