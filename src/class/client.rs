@@ -7,11 +7,11 @@
 //! When the connection drops it reconnects and rejoins its seat with the seat
 //! token, for up to [`REJOIN_FOR`].
 
-use super::protocol::{ClientMsg, MatchInfo, PROTOCOL, Refusal, ServerMsg};
+use super::protocol::{ClientMsg, MatchInfo, PROTOCOL, Refusal, ServerMsg, parse_turn, socket_url};
 use crate::scenario::LoadedScenario;
 use crate::sim::components::{Controller, Match, Orders, Phase, Side};
-use crate::sim::record::{GameRecord, TurnRecord, named_orders};
-use crate::sim::{MatchSetup, replay_into, replay_turn, scratch_world, spawn_match, step};
+use crate::sim::record::{GameRecord, named_orders};
+use crate::sim::{follow, replay_turn, scratch_world, step};
 use crate::strategy::Spec;
 use bevy::prelude::*;
 use futures_util::{SinkExt, StreamExt};
@@ -49,26 +49,9 @@ impl Mirror {
     /// The match as the server sent it: its scenario checked like any file, its
     /// record parsed with a record's checks and replayed through the engine.
     fn new(info: MatchInfo) -> Result<Mirror, String> {
-        let scenario =
-            crate::scenario::parse_and_validate("the class scenario", info.scenario.as_bytes())
-                .map(Arc::new)
-                .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
-        let record = GameRecord::parse("the class record", info.record.as_bytes())
-            .map_err(|d| d.to_string())?;
-        if info.side > 1 {
-            return Err("the server seated this client on no side".into());
-        }
+        let (scenario, record) = info.open()?;
         let mut world = scratch_world();
-        let entity = spawn_match(
-            &mut world,
-            MatchSetup::from_record(
-                &record,
-                scenario.clone(),
-                [Controller::External, Controller::External],
-                false,
-            ),
-        );
-        replay_into(&mut world, entity, &record)
+        let entity = follow(&mut world, &record, scenario.clone(), false)
             .map_err(|e| format!("the server's record does not replay here: {e}"))?;
         step(&mut world);
         Ok(Mirror {
@@ -83,12 +66,8 @@ impl Mirror {
 
     /// A turn the server resolved, played here with the same orders and checked.
     fn push(&mut self, text: &str) -> Result<(), String> {
-        let turn: TurnRecord = ron::from_str(text)
-            .map_err(|e| format!("a turn from the server does not parse: {e}"))?;
         let i = self.record.history.len();
-        if turn.turn as usize != i + 1 {
-            return Err(format!("the server sent turn {} after turn {i}", turn.turn));
-        }
+        let turn = parse_turn(text, i)?;
         replay_turn(&mut self.world, self.entity, i, &turn)
             .map_err(|e| format!("turn {}: {e}", turn.turn))?;
         self.record.history.push(turn);
@@ -223,25 +202,6 @@ struct Tally {
     waits: Vec<(u32, Duration)>,
     messages: usize,
     sent: Option<(u32, Instant)>,
-}
-
-/// `http://host:port/…` → `ws://host:port/class/ws`.
-fn socket_url(server: &str) -> Result<String, String> {
-    let rest = server
-        .strip_prefix("http://")
-        .map(|r| ("ws://", r))
-        .or_else(|| server.strip_prefix("https://").map(|r| ("wss://", r)))
-        .or_else(|| server.strip_prefix("ws://").map(|r| ("ws://", r)));
-    let Some((scheme, rest)) = rest else {
-        return Err(format!(
-            "--server {server}: write the server's URL, e.g. http://192.168.1.10:8080"
-        ));
-    };
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() {
-        return Err(format!("--server {server}: the URL names no host"));
-    }
-    Ok(format!("{scheme}{host}/class/ws"))
 }
 
 type Socket =

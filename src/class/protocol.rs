@@ -9,8 +9,11 @@
 //! reveal shows it); the client replays it into its own copy of the match through
 //! the same engine, so it shows the same screens as local play.
 
+use crate::scenario::LoadedScenario;
+use crate::sim::record::{GameRecord, TurnRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The protocol version this build speaks. A join with another version is refused.
 pub const PROTOCOL: u32 = 1;
@@ -78,6 +81,62 @@ pub struct MatchInfo {
     pub scenario: String,
     /// The game record so far (RON): setup and every resolved turn.
     pub record: String,
+}
+
+impl MatchInfo {
+    /// The match as the server sent it, checked like any file from a stranger: the
+    /// scenario with the validator's diagnostics, the record with a record's checks.
+    /// The caller replays the record through the engine (`sim::follow`), which
+    /// checks every turn again.
+    pub fn open(&self) -> Result<(Arc<LoadedScenario>, GameRecord), String> {
+        let scenario =
+            crate::scenario::parse_and_validate("the class scenario", self.scenario.as_bytes())
+                .map(Arc::new)
+                .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
+        let record = GameRecord::parse("the class record", self.record.as_bytes())
+            .map_err(|d| d.to_string())?;
+        if self.side > 1 {
+            return Err("the server seated this client on no side".into());
+        }
+        Ok((scenario, record))
+    }
+}
+
+/// A turn the server resolved, as sent in [`ServerMsg::Turn`]: it must be the turn
+/// after the `played` ones the client has.
+pub fn parse_turn(text: &str, played: usize) -> Result<TurnRecord, String> {
+    let turn: TurnRecord =
+        ron::from_str(text).map_err(|e| format!("a turn from the server does not parse: {e}"))?;
+    if turn.turn as usize != played + 1 {
+        return Err(format!(
+            "the server sent turn {} after turn {played}",
+            turn.turn
+        ));
+    }
+    Ok(turn)
+}
+
+/// The class socket's address for a server URL: `http://host:port/…` →
+/// `ws://host:port/class/ws` (`https` → `wss`). A bare `host:port` is taken as http.
+pub fn socket_url(server: &str) -> Result<String, String> {
+    let server = server.trim();
+    let (scheme, rest) = [
+        ("http://", "ws://"),
+        ("https://", "wss://"),
+        ("ws://", "ws://"),
+        ("wss://", "wss://"),
+    ]
+    .iter()
+    .find_map(|(from, to)| server.strip_prefix(from).map(|r| (*to, r)))
+    .unwrap_or(("ws://", server));
+    let host = rest.split('/').next().unwrap_or_default();
+    let plain = |c: char| c.is_ascii_alphanumeric() || ".-:[]_".contains(c);
+    if host.is_empty() || !host.chars().all(plain) {
+        return Err(format!(
+            "\"{server}\" is not a server address: write it as the teacher shows it, e.g. http://192.168.1.10:8080"
+        ));
+    }
+    Ok(format!("{scheme}{host}/class/ws"))
 }
 
 /// Why a message was refused. The client shows `message`; scripts match on the kind.
@@ -171,6 +230,24 @@ mod tests {
             br#"{"type":"orders","turn":-1,"orders":{}}"#,
         ] {
             assert_eq!(ClientMsg::parse(bad).unwrap_err().0, Refusal::Malformed);
+        }
+    }
+
+    #[test]
+    fn server_addresses_become_the_class_socket() {
+        for (typed, want) in [
+            ("http://10.0.0.5:8080", "ws://10.0.0.5:8080/class/ws"),
+            (
+                "https://class.school.org/",
+                "wss://class.school.org/class/ws",
+            ),
+            ("10.0.0.5:8080", "ws://10.0.0.5:8080/class/ws"),
+            (" http://[::1]:80/class/ ", "ws://[::1]:80/class/ws"),
+        ] {
+            assert_eq!(socket_url(typed).unwrap(), want, "{typed}");
+        }
+        for bad in ["", "http://", "ftp ://x", "http://a b:80"] {
+            assert!(socket_url(bad).is_err(), "{bad}");
         }
     }
 

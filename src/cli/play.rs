@@ -44,6 +44,19 @@ pub struct Args {
     /// Where autoplay saves a PNG of every screen.
     #[arg(long)]
     screenshots: Option<PathBuf>,
+    /// Join a class with the code the teacher shows (with --name, straight to a
+    /// seat; without, the join page filled in).
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["scenario", "players", "seed", "noise", "turns", "quick", "load", "resume_autosave"])]
+    code: Option<String>,
+    /// The class server, e.g. http://192.168.1.10:8080 (with --code).
+    #[arg(long, value_name = "URL", requires = "code")]
+    server: Option<String>,
+    /// Your nickname in the class (with --code).
+    #[arg(long, requires = "code")]
+    name: Option<String>,
+    /// With --code and --autoplay: the strategy that fills your orders screens.
+    #[arg(long, value_name = "STRATEGY", requires = "code")]
+    hand: Option<String>,
 }
 
 pub fn run(a: Args) -> ExitCode {
@@ -120,6 +133,14 @@ fn saved_game(a: &Args) -> Result<Option<SaveFile>, String> {
 fn launch(a: Args) -> Result<Launch, String> {
     if let Some(dir) = &a.screenshots {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    if let Some(code) = a.code {
+        let join = crate::ui::ClassJoin {
+            server: a.server,
+            code,
+            name: a.name,
+        };
+        return crate::ui::launch::class(join, a.hand, a.autoplay, a.screenshots, a.window);
     }
     if let Some(save) = saved_game(&a)? {
         // Autoplay hands: the strategies that played before, else tit-for-tat.

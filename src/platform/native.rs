@@ -128,3 +128,8 @@ pub fn export_record(record: &GameRecord, scenario: Option<&LoadedScenario>) -> 
 pub fn autoplay_finished(_record: Option<&GameRecord>) -> bool {
     true
 }
+
+/// The server the page came from: the desktop has none (the player types it).
+pub fn page_origin() -> Option<String> {
+    None
+}

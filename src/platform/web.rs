@@ -332,6 +332,14 @@ fn launch_from_query() -> Result<crate::ui::Launch, String> {
                 })
         })
         .transpose()?;
+    if let Some(code) = params.get("code") {
+        let join = crate::ui::ClassJoin {
+            server: None,
+            code,
+            name: params.get("name"),
+        };
+        return crate::ui::launch::class(join, params.get("hand"), autoplay, None, None);
+    }
     let scenario = params.get("scenario");
     if scenario.is_none() && players.is_empty() && autoplay.is_none() {
         return Ok(crate::ui::Launch::default());
@@ -342,7 +350,7 @@ fn launch_from_query() -> Result<crate::ui::Launch, String> {
         seed: parse("seed")?,
         noise,
         autoplay,
-        screenshots: None,
+        ..Default::default()
     })
 }
 
@@ -360,4 +368,9 @@ pub fn start() {
         });
         crate::ui::run(launch);
     });
+}
+
+/// The server the page came from (`http://host:port`): a class is joined there.
+pub fn page_origin() -> Option<String> {
+    web_sys::window()?.location().origin().ok()
 }

@@ -438,6 +438,21 @@ pub fn resume(
             field: "the game is already over".into(),
         });
     }
+    let entity = follow(world, record, scenario, hold)?;
+    assign_controllers(world, entity, controllers);
+    Ok(entity)
+}
+
+/// A match rebuilt from its record, finished or not: spawned with both sides
+/// external, every turn replayed and checked, then held for its players if `hold`.
+/// What `resume` starts from, and how a class client follows the server's match.
+/// Nothing is spawned that survives a failure.
+pub fn follow(
+    world: &mut World,
+    record: &GameRecord,
+    scenario: Arc<LoadedScenario>,
+    hold: bool,
+) -> Result<Entity, ReplayError> {
     let entity = spawn_match(
         world,
         MatchSetup::from_record(
@@ -451,7 +466,6 @@ pub fn resume(
         despawn_match(world, entity);
         return Err(e);
     }
-    assign_controllers(world, entity, controllers);
     if let Some(mut m) = world.get_mut::<Match>(entity) {
         m.hold = hold;
     }

@@ -59,6 +59,47 @@ pub fn from_options(o: Options) -> Result<Launch, String> {
         resume: None,
         window: o.window,
         quick: o.quick,
+        class: None,
+    })
+}
+
+/// Joining a class from the command line or the page's URL: with a nickname,
+/// straight to a seat; without, the join page filled in. Unattended (`autoplay`),
+/// `hand` (a strategy spec, tit-for-tat by default) fills the seat's orders screens.
+pub fn class(
+    join: super::ClassJoin,
+    hand: Option<String>,
+    turns: Option<u32>,
+    screenshots: Option<PathBuf>,
+    window: Option<(u32, u32)>,
+) -> Result<Launch, String> {
+    if join.code.trim().is_empty() {
+        return Err("give the class code the teacher shows".into());
+    }
+    if let Some(name) = &join.name {
+        crate::class::protocol::clean_name(name).map_err(|e| format!("name {name:?}: {e}"))?;
+    }
+    if let Some(server) = &join.server {
+        crate::class::protocol::socket_url(server)?;
+    }
+    if turns.is_some() && join.name.is_none() {
+        return Err("an unattended class game needs a nickname too".into());
+    }
+    let hand = match hand {
+        Some(spec) => {
+            crate::strategy::Spec::parse(&spec)?;
+            spec
+        }
+        None => Seat::Human.hand(),
+    };
+    Ok(Launch {
+        class: Some(super::ClassJoin {
+            code: join.code.trim().to_uppercase(),
+            ..join
+        }),
+        autoplay: autoplay(turns, screenshots, [hand.clone(), hand]),
+        window,
+        ..Launch::default()
     })
 }
 

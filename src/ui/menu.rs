@@ -1,5 +1,5 @@
-//! The main menu (New game, Continue, Load, Settings, Quit) and the pause menu
-//! that Esc opens during a game (Save, Load, Settings, Main menu, Quit).
+//! The main menu (New game, Continue, Join a class, Load, Settings, Quit) and the
+//! pause menu that Esc opens during a game (Save, Load, Settings, Main menu, Quit).
 
 use super::session::{self, Session};
 use super::settings::Settings;
@@ -24,6 +24,18 @@ pub struct MenuState {
     pub save_name: String,
     /// The saves the Load page lists, read when it opens (not every frame).
     pub saves: Vec<session::SaveInfo>,
+    /// What the player typed on the "Join a class" page.
+    pub join: JoinForm,
+}
+
+/// The "Join a class" page's fields.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct JoinForm {
+    pub server: String,
+    pub code: String,
+    pub name: String,
+    /// A seat held from before, offered for rejoining (read when the page opens).
+    pub held: Option<super::class::StoredSeat>,
 }
 
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -33,6 +45,7 @@ pub enum Page {
     Load,
     Settings,
     Save,
+    JoinClass,
     /// Leaving a game whose orders for this turn are not sent yet: ask first.
     ConfirmLeave(Leave),
 }
@@ -68,6 +81,8 @@ fn toggle_pause(keys: Res<ButtonInput<KeyCode>>, mut menu: ResMut<MenuState>) {
 /// What a menu asks for.
 enum Intent {
     NewGame,
+    /// Connect to a class server (the address) and ask for a seat.
+    Class(String, super::class::Ask),
     Resume(std::path::PathBuf),
     Page(Page),
     Save(String),
@@ -84,6 +99,7 @@ fn main_menu(
     mut commands: Commands,
     assets: Res<AssetServer>,
     mut exit: MessageWriter<AppExit>,
+    link: Option<Res<super::class::ClassLink>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = widgets::root(ctx);
@@ -101,6 +117,7 @@ fn main_menu(
                 Page::Main => main_page(ui),
                 Page::Load => load_page(ui, &menu.saves),
                 Page::Settings => settings_page(ui, &mut settings),
+                Page::JoinClass => join_page(ui, &mut menu.join, link.as_deref()),
                 Page::Save | Page::ConfirmLeave(_) => None,
             };
             if let Some(m) = &menu.message {
@@ -118,7 +135,19 @@ fn main_menu(
             }
             Err(e) => menu.message = Some(e),
         },
-        Some(Intent::Page(p)) => open_page(&mut menu, p),
+        Some(Intent::Page(p)) => {
+            // Leaving the join page ends a link still waiting for its seat.
+            if menu.page == Page::JoinClass {
+                commands.queue(super::class::disconnect);
+            }
+            open_page(&mut menu, p)
+        }
+        Some(Intent::Class(server, ask)) => {
+            commands.queue(move |world: &mut World| {
+                super::class::disconnect(world);
+                super::class::connect(world, server, ask, false);
+            });
+        }
         Some(Intent::Quit) => {
             exit.write(AppExit::Success);
         }
@@ -127,9 +156,15 @@ fn main_menu(
     Ok(())
 }
 
-fn open_page(menu: &mut MenuState, page: Page) {
+pub fn open_page(menu: &mut MenuState, page: Page) {
     if page == Page::Load {
         menu.saves = session::list_saves();
+    }
+    if page == Page::JoinClass {
+        menu.join.held = super::class::StoredSeat::load();
+        if menu.join.server.is_empty() {
+            menu.join.server = super::class::default_server();
+        }
     }
     menu.message = None;
     menu.page = page;
@@ -151,6 +186,7 @@ fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
         vec![
             ("New game", true, Intent::NewGame),
             ("Continue", can_continue, Intent::Resume(autosave)),
+            ("Join a class", true, Intent::Page(Page::JoinClass)),
             ("Load", true, Intent::Page(Page::Load)),
             ("Settings", true, Intent::Page(Page::Settings)),
             ("Quit", true, Intent::Quit),
@@ -191,6 +227,96 @@ fn load_page(ui: &mut egui::Ui, saves: &[session::SaveInfo]) -> Option<Intent> {
                 }
             }
         });
+    ui.add_space(10.0);
+    if big(ui, "Back", true) {
+        intent = Some(Intent::Page(Page::Main));
+    }
+    intent
+}
+
+/// "Join a class": the server (the page's own in the browser), the class code and
+/// a nickname; or back to a seat held from before. Below, where the link stands.
+fn join_page(
+    ui: &mut egui::Ui,
+    form: &mut JoinForm,
+    link: Option<&super::class::ClassLink>,
+) -> Option<Intent> {
+    use super::class::{Ask, Stage};
+    let mut intent = None;
+    ui.label(RichText::new("Join a class").size(22.0).strong());
+    ui.label("Your teacher shows the class code. You play one side; a classmate plays the other.");
+    ui.add_space(10.0);
+    let busy = link.is_some_and(|l| !matches!(l.stage, Stage::Closed(_)));
+    let fixed = crate::platform::page_origin().is_some();
+    egui::Grid::new("join-form")
+        .num_columns(2)
+        .spacing([12.0, 10.0])
+        .show(ui, |ui| {
+            ui.label("Server");
+            if fixed {
+                ui.label(&form.server);
+            } else {
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.server)
+                        .hint_text("http://192.168.1.10:8080")
+                        .desired_width(260.0),
+                );
+            }
+            ui.end_row();
+            ui.label("Class code");
+            let code = ui.add(
+                egui::TextEdit::singleline(&mut form.code)
+                    .hint_text("ABC123")
+                    .char_limit(12)
+                    .desired_width(260.0),
+            );
+            if form.code.is_empty()
+                && !busy
+                && !code.has_focus()
+                && ui.memory(|m| m.focused().is_none())
+            {
+                code.request_focus();
+            }
+            ui.end_row();
+            ui.label("Nickname");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.name)
+                    .hint_text("first name, or a made-up one")
+                    .char_limit(crate::class::protocol::MAX_NAME)
+                    .desired_width(260.0),
+            );
+            ui.end_row();
+        });
+    form.code = form.code.trim().to_uppercase();
+    let name = crate::class::protocol::clean_name(&form.name);
+    let ready = !busy && !form.code.is_empty() && name.is_ok();
+    ui.add_space(10.0);
+    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if big(ui, "Join", ready) || (ready && enter) {
+        intent = Some(Intent::Class(
+            form.server.trim().to_string(),
+            Ask::Join {
+                code: form.code.clone(),
+                name: name.clone().unwrap_or_default(),
+            },
+        ));
+    }
+    if let Some(held) = form.held.clone() {
+        let label = format!("Rejoin as {} (class {})", held.name, held.code);
+        if big(ui, &label, !busy) {
+            intent = Some(Intent::Class(held.server.clone(), Ask::Rejoin(held)));
+        }
+    }
+    if let Some(link) = link {
+        ui.add_space(8.0);
+        let color = match link.stage {
+            Stage::Closed(_) => widgets::DEFECT,
+            _ => widgets::QUOTE,
+        };
+        ui.colored_label(color, link.describe());
+    } else if let (Err(why), false) = (&name, form.name.is_empty()) {
+        ui.label(RichText::new(why).weak());
+    }
     ui.add_space(10.0);
     if big(ui, "Back", true) {
         intent = Some(Intent::Page(Page::Main));
@@ -258,6 +384,7 @@ fn pause_menu(
         return Ok(());
     }
     // Orders drafted but not sent are lost by leaving; a finished game has none.
+    let in_class = session.as_ref().is_some_and(|s| s.class.is_some());
     let orders_pending = session.as_ref().is_some_and(|s| {
         matches!(
             s.view,
@@ -279,7 +406,8 @@ fn pause_menu(
                         ui,
                         vec![
                             ("Resume", true, Intent::Close),
-                            ("Save", true, Intent::Page(Page::Save)),
+                            // The class server keeps a class match; rejoin it there.
+                            ("Save", !in_class, Intent::Page(Page::Save)),
                             ("Load", true, Intent::Page(Page::Load)),
                             ("Settings", true, Intent::Page(Page::Settings)),
                             ("Main menu", true, Intent::MainMenu),
@@ -314,6 +442,7 @@ fn pause_menu(
                     }
                     Page::Load => load_page(ui, &menu.saves),
                     Page::Settings => settings_page(ui, &mut settings),
+                    Page::JoinClass => None,
                     Page::ConfirmLeave(leave) => {
                         // The click that opened this page can reach its buttons too
                         // (egui may run a frame's pass twice): they wait a moment.
@@ -388,7 +517,7 @@ fn pause_menu(
         Some(Intent::Quit) => {
             exit.write(AppExit::Success);
         }
-        Some(Intent::NewGame) | None => {}
+        Some(Intent::NewGame) | Some(Intent::Class(..)) | None => {}
     }
     Ok(())
 }
@@ -397,8 +526,20 @@ fn pause_menu(
 #[derive(Message, Debug, Clone)]
 pub struct SaveRequest(pub std::path::PathBuf);
 
-/// Removes the current match and its session.
+/// Removes the current match and its session; a class match's link closes (its
+/// seat stays on the server, to rejoin).
 pub fn despawn_game(world: &mut World) {
+    if world
+        .get_resource::<Session>()
+        .is_some_and(|s| s.class.is_some())
+    {
+        super::class::disconnect(world);
+    }
+    remove_game(world);
+}
+
+/// Removes the current match and its session, and nothing else.
+pub fn remove_game(world: &mut World) {
     if let Some(session) = world.remove_resource::<Session>()
         && let Some(m) = session.match_entity
     {

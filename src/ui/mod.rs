@@ -4,6 +4,7 @@
 
 pub mod autoplay;
 mod charts;
+pub mod class;
 mod debrief;
 mod dilemma;
 mod game;
@@ -51,6 +52,17 @@ pub struct Launch {
     pub window: Option<(u32, u32)>,
     /// Quick turns, where the scenario and seats allow them.
     pub quick: bool,
+    /// Join a class: straight to a seat with a nickname, else the join page filled in.
+    pub class: Option<ClassJoin>,
+}
+
+/// A class to join from the command line or the page's URL.
+#[derive(Debug, Clone, Default)]
+pub struct ClassJoin {
+    /// The class server; the browser's is the page's own.
+    pub server: Option<String>,
+    pub code: String,
+    pub name: Option<String>,
 }
 
 /// Runs the game window until the player quits.
@@ -94,6 +106,7 @@ pub fn run(launch: Launch) -> AppExit {
         autoplay::plugin,
         dilemma::plugin,
         debrief::plugin,
+        class::plugin,
     ))
     .add_systems(
         PreUpdate,
@@ -108,8 +121,10 @@ pub fn run(launch: Launch) -> AppExit {
         EguiPrimaryContextPass,
         apply_ui_scale.before(menu::MenuSystems),
     );
-    let straight_in =
-        launch.scenario.is_some() || launch.autoplay.is_some() || launch.resume.is_some();
+    let straight_in = launch.scenario.is_some()
+        || launch.autoplay.is_some()
+        || launch.resume.is_some()
+        || launch.class.is_some();
     if let Some(cfg) = launch.autoplay.clone() {
         autoplay::install(&mut app, cfg);
     }
@@ -244,6 +259,26 @@ fn start_from_launch(
     launch: Res<LaunchRequest>,
 ) {
     let l = &launch.0;
+    if let Some(join) = l.class.clone() {
+        let server = join.server.unwrap_or_else(class::default_server);
+        let unattended = l.autoplay.is_some();
+        match join.name {
+            Some(name) => commands.queue(move |world: &mut World| {
+                let ask = class::Ask::Join {
+                    code: join.code,
+                    name,
+                };
+                class::connect(world, server, ask, unattended);
+            }),
+            None => commands.queue(move |world: &mut World| {
+                let mut menu = world.resource_mut::<menu::MenuState>();
+                menu.join.server = server;
+                menu.join.code = join.code;
+                menu::open_page(&mut menu, menu::Page::JoinClass);
+            }),
+        }
+        return;
+    }
     if let Some(save) = &l.resume {
         resume_game(&mut commands, &assets, &mut next, save.clone());
         return;

@@ -20,6 +20,9 @@ pub const SAVE_FORMAT: u32 = 1;
 pub enum Seat {
     Human,
     Ai(String),
+    /// A classmate at another screen, by nickname: their orders come from the class
+    /// server, never from this game.
+    Classmate(String),
 }
 
 impl Seat {
@@ -33,7 +36,7 @@ impl Seat {
     pub fn label(&self) -> String {
         match self {
             Seat::Human => "human".into(),
-            Seat::Ai(s) => s.clone(),
+            Seat::Ai(s) | Seat::Classmate(s) => s.clone(),
         }
     }
 
@@ -42,7 +45,7 @@ impl Seat {
     pub fn hand(&self) -> String {
         match self {
             Seat::Ai(spec) => spec.clone(),
-            Seat::Human => crate::strategy::Classic::TitForTat.id().into(),
+            Seat::Human | Seat::Classmate(_) => crate::strategy::Classic::TitForTat.id().into(),
         }
     }
 
@@ -51,7 +54,7 @@ impl Seat {
     /// silent substitute.
     pub fn controller(&self) -> Result<Controller, String> {
         match self {
-            Seat::Human => Ok(Controller::External),
+            Seat::Human | Seat::Classmate(_) => Ok(Controller::External),
             Seat::Ai(s) => Spec::parse(s).map(|spec| spec.controller()),
         }
     }
@@ -167,6 +170,9 @@ pub struct Session {
     /// Why the game could not start or resume. Once set, no match is spawned for
     /// this session, so a refused save is never replaced by a new game's autosave.
     pub refused: Option<String>,
+    /// A class match: the server resolves its turns, and the class server keeps
+    /// its record (no autosave here).
+    pub class: Option<super::class::ClassSeat>,
 }
 
 impl Session {
@@ -185,6 +191,7 @@ impl Session {
             resume: None,
             notice: None,
             refused: None,
+            class: None,
         }
     }
 

@@ -70,6 +70,13 @@ pub(super) fn finish_exports(mut exports: ResMut<Exports>, session: Option<ResMu
 /// `autosave.previous.ron` first, so a game that could not be resumed (its
 /// scenario changed, say) is never overwritten by another.
 pub(super) fn autosave(world: &mut World, mut saved: Local<Option<(Entity, usize)>>) {
+    // A class match is kept by the class server, and rejoined there.
+    if world
+        .get_resource::<Session>()
+        .is_some_and(|s| s.class.is_some())
+    {
+        return;
+    }
     let Some(save) = session::snapshot(world) else {
         return;
     };

@@ -54,13 +54,20 @@ pub(super) fn apply(
         }
         Intent::Focus(d) => session.focus = d,
         Intent::Confirm(p) => {
-            orders.write(SubmitOrders {
-                side: m.players[p],
-                orders: Orders {
-                    choices: session.drafts[p].clone(),
-                    answers: session.answers[p].clone(),
-                },
-            });
+            let sealed = Orders {
+                choices: session.drafts[p].clone(),
+                answers: session.answers[p].clone(),
+            };
+            // A class match's orders go to the class server, which resolves the turn.
+            match session.class.as_mut() {
+                Some(class) => class.outbox = Some((m.turn, sealed)),
+                None => {
+                    orders.write(SubmitOrders {
+                        side: m.players[p],
+                        orders: sealed,
+                    });
+                }
+            }
             session.confirmed[p] = true;
             session.focus = 0;
             session.notice = None;

@@ -263,8 +263,10 @@ fn keep_going(
         .match_entity
         .and_then(|e| matches.get(e).ok())
         .map(|m| (m.turn, m.phase, m.released));
+    // A class match waits on the server, whose messages wake the window.
     let busy = state.is_none()
-        || session.view == View::Waiting
+        || (session.view == View::Waiting && session.class.is_none())
+        || session.class.as_ref().is_some_and(|c| c.outbox.is_some())
         || state != *last
         || dilemma.busy()
         || exports.busy()
@@ -419,7 +421,17 @@ pub fn draw(
                 View::Orders(p) => orders::orders_screen(ui, snap, p),
                 View::Handover(p) => orders::handover(ui, snap, p),
                 View::Waiting => {
-                    ui.label("Orders sealed. The turn resolves...");
+                    match &snap.session.class {
+                        Some(class) => {
+                            // No spinner: it would redraw the window every frame
+                            // for as long as the classmate takes.
+                            ui.add_space(20.0);
+                            ui.label(RichText::new(class.waiting_line(snap.s)).size(18.0));
+                        }
+                        None => {
+                            ui.label("Orders sealed. The turn resolves...");
+                        }
+                    }
                     None
                 }
                 View::Reveal => reveal::reveal(ui, snap),
@@ -530,6 +542,19 @@ fn top_bar(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     // Saved, reloaded, refused: the last message for the player, on every screen.
     if let Some(n) = &snap.session.notice {
         ui.add(egui::Label::new(RichText::new(n).color(widgets::QUOTE)).wrap());
+    }
+    if let Some(class) = &snap.session.class {
+        let other = 1 - class.side;
+        ui.label(
+            RichText::new(format!(
+                "Class match: you play {} against {}",
+                snap.s.scenario.players[class.side].name, class.names[other]
+            ))
+            .weak(),
+        );
+        if let Some(trouble) = &class.trouble {
+            ui.add(egui::Label::new(RichText::new(trouble).color(widgets::DEFECT)).wrap());
+        }
     }
     intent
 }
