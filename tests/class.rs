@@ -498,61 +498,151 @@ fn a_server_dropped_mid_session_restores_every_match_at_the_same_turn_and_state(
 }
 
 #[test]
-fn an_announced_event_applies_this_turn_goes_on_record_and_replays() {
-    use common_enemy::sim::components::Match;
-    use common_enemy::sim::runner::Headless;
+fn an_announcement_fires_at_each_matchs_next_briefing_offers_its_choice_and_survives_a_restart() {
+    let data = data_dir("announce");
+    let store = Store::new(&data);
     let s = scenario("syria_2015");
-    let e = s
-        .scenario
-        .events
+    let (outbox, mut inbox) = tokio::sync::mpsc::unbounded_channel();
+    let mut first = ClassWorld::open(store.clone(), "scenarios");
+    let opened = first.open_session(settings("syria_2015", 4, 3)).unwrap();
+    let students: Vec<_> = ["us", "ru"]
         .iter()
-        .position(|e| e.id == "contributions_acknowledged")
-        .unwrap() as u16;
-    let tft = || Spec::parse("tit_for_tat").unwrap().controller();
-    let mut h = Headless::default();
-    let m = h.spawn(common_enemy::sim::MatchSetup {
-        controllers: [tft(), tft()],
-        turns: Some(3),
-        record_as: Some(["tit_for_tat".into(), "tit_for_tat".into()]),
-        explain: true,
-        ..common_enemy::sim::MatchSetup::external(s.clone(), 4)
-    });
-    assert!(common_enemy::sim::announce(h.app.world_mut(), m, e));
+        .map(|n| first.join(&opened.code, n, outbox.clone()).unwrap())
+        .collect();
+    first.pump();
+    // Kerry's second visit (a choice for the US, due at turn 3 by itself), announced
+    // during turn 1's orders: it comes at turn 2's briefing.
+    let announce = |cw: &mut ClassWorld| {
+        cw.act(
+            &opened.code,
+            &opened.teacher_token,
+            common_enemy::class::teacher::Action::Announce("kerry_second_visit".into()),
+        )
+    };
+    announce(&mut first).unwrap();
     assert!(
-        !common_enemy::sim::announce(h.app.world_mut(), m, e),
-        "once a turn"
+        announce(&mut first).is_err(),
+        "announced once for that briefing"
     );
-    h.run_to_end();
-    let record = h.record(m).unwrap().clone();
-    assert_eq!(
-        record.history[0].announced,
-        vec!["contributions_acknowledged".to_string()]
+    let mut told = 0;
+    while let Ok(msg) = inbox.try_recv() {
+        if let ServerMsg::Announced { turn, event } = msg {
+            assert_eq!((turn, event.as_str()), (2, "kerry_second_visit"));
+            told += 1;
+        }
+    }
+    assert_eq!(told, 2, "both students hear of it");
+    // The server goes down before turn 2's briefing: the announcement is kept.
+    drop(first);
+    let mut cw = ClassWorld::open(store.clone(), "scenarios");
+    for (p, &st) in students.iter().enumerate() {
+        cw.submit(st, 1, &cooperative_orders(&s, p)).unwrap();
+    }
+    cw.pump();
+    // Turn 2: the US must answer the visit's choice; orders without it are refused.
+    // (Russia's push for a ceasefire in turn 1 brings Kyiv's request too.)
+    let answer = |orders: &mut BTreeMap<String, String>, id: &str| {
+        let event = s.scenario.events.iter().find(|e| e.id == id).unwrap();
+        let decision = &event.choice.as_ref().unwrap().decision;
+        orders.insert(
+            format!("{id}.{}", decision.id),
+            decision.options[0].id.clone(),
+        );
+        format!("{id}.{}", decision.id)
+    };
+    let mut answered = cooperative_orders(&s, 0);
+    answer(&mut answered, "ceasefire_request");
+    let refused = cw.submit(students[0], 2, &answered).unwrap_err();
+    assert_eq!(refused.0, Refusal::BadOrders, "{}", refused.1);
+    assert!(refused.1.contains("kerry_second_visit"), "{}", refused.1);
+    let visit_key = answer(&mut answered, "kerry_second_visit");
+    cw.submit(students[0], 2, &answered).unwrap();
+    // Other choices come as the scenario has them (the airliner for Russia at turn 2,
+    // ...): answered as a player would, when the orders screen asks.
+    let mut play = |cw: &mut ClassWorld, p: usize, turn: u32| {
+        let mut orders = cooperative_orders(&s, p);
+        loop {
+            match cw.submit(students[p], turn, &orders) {
+                Ok(()) => return,
+                Err((Refusal::BadOrders, why)) => {
+                    let id = why.split('"').nth(1).unwrap().to_string();
+                    assert!(why.ends_with("needs an answer"), "{why}");
+                    answer(&mut orders, &id);
+                }
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+    };
+    play(&mut cw, 1, 2);
+    cw.pump();
+    for turn in 3..=4 {
+        for p in 0..2 {
+            play(&mut cw, p, turn);
+        }
+        cw.pump();
+    }
+    let record = GameRecord::load(&store.record_path(&opened.code, 0)).unwrap();
+    assert_eq!(record.history.len(), 4);
+    assert!(record.history[0].announced.is_empty());
+    assert_eq!(record.history[1].announced, ["kerry_second_visit"]);
+    assert!(
+        record.history[1]
+            .news
+            .iter()
+            .any(|n| n == "kerry_second_visit")
     );
     assert!(
-        record.history[0]
-            .events
-            .contains(&"contributions_acknowledged".to_string())
+        !record.history[2]
+            .news
+            .iter()
+            .any(|n| n == "kerry_second_visit"),
+        "it does not come again at its own turn: it does not repeat"
     );
-    assert!(
-        record.history[1].announced.is_empty(),
-        "an announcement is for one turn"
-    );
-    // It does not fire again at turn 4's trigger: it is not repeatable.
-    assert_eq!(h.state(m).map(|m: &Match| m.fired[e as usize]), Some(1));
+    assert!(record.history[1].orders[0].contains_key(&visit_key));
     common_enemy::sim::replay(&record, s.clone()).expect("the announcement replays");
     let mut stripped = record.clone();
-    stripped.history[0].announced.clear();
+    stripped.history[1].announced.clear();
     assert!(
         common_enemy::sim::replay(&stripped, s.clone()).is_err(),
         "without it the turn differs"
     );
-    // An event that offers a choice cannot be announced mid-turn.
-    let choice = s
-        .scenario
-        .events
-        .iter()
-        .position(|e| e.choice.is_some())
-        .unwrap() as u16;
-    let m2 = h.spawn(common_enemy::sim::MatchSetup::external(s, 4));
-    assert!(!common_enemy::sim::announce(h.app.world_mut(), m2, choice));
+}
+
+#[test]
+fn an_announcement_made_at_a_briefing_is_for_that_turn_and_one_the_game_cannot_reach_is_refused() {
+    use common_enemy::sim::components::Match;
+    use common_enemy::sim::runner::Headless;
+    let s = scenario("syria_2015");
+    let e = |id: &str| s.scenario.events.iter().position(|e| e.id == id).unwrap() as u16;
+    let mut h = Headless::default();
+    let m = h.spawn(common_enemy::sim::MatchSetup {
+        turns: Some(2),
+        ..common_enemy::sim::MatchSetup::external(s.clone(), 4)
+    });
+    // Spawned, not yet briefed: turn 1's briefing takes it.
+    assert_eq!(
+        common_enemy::sim::announce(h.app.world_mut(), m, e("kerry_second_visit")),
+        Some(1)
+    );
+    h.app
+        .world_mut()
+        .run_schedule(common_enemy::sim::TurnSchedule);
+    let state: &Match = h.state(m).unwrap();
+    assert_eq!(state.announced, vec![e("kerry_second_visit")]);
+    assert!(state.news.contains(&e("kerry_second_visit")));
+    // Spent and not repeatable; and after the last turn there is no briefing.
+    assert_eq!(
+        common_enemy::sim::announce(h.app.world_mut(), m, e("kerry_second_visit")),
+        None
+    );
+    assert_eq!(
+        common_enemy::sim::announce(h.app.world_mut(), m, e("airliner_bombing")),
+        Some(2)
+    );
+    assert!(!common_enemy::sim::announce_at(
+        h.app.world_mut(),
+        m,
+        e("human_rights_concern"),
+        3
+    ));
 }

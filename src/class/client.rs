@@ -7,7 +7,9 @@
 //! When the connection drops it reconnects and rejoins its seat with the seat
 //! token, for up to [`REJOIN_FOR`].
 
-use super::protocol::{ClientMsg, MatchInfo, PROTOCOL, Refusal, ServerMsg, parse_turn, socket_url};
+use super::protocol::{
+    ClientMsg, MatchInfo, PROTOCOL, Refusal, ServerMsg, follow_announcement, parse_turn, socket_url,
+};
 use crate::scenario::LoadedScenario;
 use crate::sim::components::{Controller, Match, Orders, Phase, Side};
 use crate::sim::record::{GameRecord, named_orders};
@@ -53,6 +55,9 @@ impl Mirror {
         let mut world = scratch_world();
         let entity = follow(&mut world, &record, scenario.clone(), false)
             .map_err(|e| format!("the server's record does not replay here: {e}"))?;
+        for (turn, id) in &info.announced {
+            follow_announcement(&mut world, entity, &scenario, id, *turn)?;
+        }
         step(&mut world);
         Ok(Mirror {
             world,
@@ -302,6 +307,15 @@ async fn session(
                 }
             }
             ServerMsg::Accepted { .. } => {}
+            ServerMsg::Announced { turn, event } => {
+                let Some(m) = mirror.as_mut() else { continue };
+                progress(&format!("the teacher announced {event} for turn {turn}"));
+                if let Err(e) =
+                    follow_announcement(&mut m.world, m.entity, &m.scenario, &event, turn)
+                {
+                    return Ended::Refused(e);
+                }
+            }
             ServerMsg::Refused { refusal, message } => match refusal {
                 // Stale or duplicate orders after a reconnect: the next status says what to do.
                 Refusal::AlreadySent | Refusal::WrongTurn | Refusal::RateLimited => {

@@ -220,6 +220,22 @@ impl ClassWorld {
                     .map_err(|e| format!("{}: {e}", path.display()))?,
                 )
             };
+            // Announcements whose briefing has not come yet are announced again.
+            if let Some(entity) = entity {
+                for (turn, id) in mf
+                    .announced
+                    .iter()
+                    .filter(|(t, _)| *t as usize > record.history.len())
+                {
+                    super::protocol::follow_announcement(
+                        &mut self.world,
+                        entity,
+                        &scenario,
+                        id,
+                        *turn,
+                    )?;
+                }
+            }
             session.entities.push(entity);
             session.records.push(record);
         }
@@ -329,7 +345,11 @@ impl ClassWorld {
         } else {
             settings.seed
         };
-        let mf = MatchFile { seats, seed };
+        let mf = MatchFile {
+            seats,
+            seed,
+            announced: Vec::new(),
+        };
         let names = self.seat_names(s, &mf.seats);
         let controllers = self.controllers(&mf)?;
         let session = &self.sessions[s];
@@ -384,7 +404,7 @@ impl ClassWorld {
     }
 
     /// The students seated in match `m` of session `s`.
-    fn students_of(&self, s: usize, m: usize) -> Vec<StudentRef> {
+    pub(super) fn students_of(&self, s: usize, m: usize) -> Vec<StudentRef> {
         self.sessions[s].file.matches[m]
             .seats
             .iter()
@@ -448,11 +468,18 @@ impl ClassWorld {
                 return;
             }
         };
+        let played = session.records[m].history.len();
         let info = MatchInfo {
             side,
             names,
             scenario: session.scenario.source.text.to_string(),
             record,
+            announced: session.file.matches[m]
+                .announced
+                .iter()
+                .filter(|(t, _)| *t as usize > played)
+                .cloned()
+                .collect(),
         };
         self.send(st, ServerMsg::Match(info));
         if let Some(status) = self.status(s, m) {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The protocol version this build speaks. A join with another version is refused.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame a client may send. Orders for the largest scenario the format
 /// allows fit many times over; anything bigger is refused unread.
@@ -62,6 +62,9 @@ pub enum ServerMsg {
     },
     /// The orders for `turn` were taken and sealed.
     Accepted { turn: u32 },
+    /// The teacher announced `event`: it fires at the briefing of `turn`, where its
+    /// choice (if it has one) is offered. The client announces it in its own copy.
+    Announced { turn: u32, event: String },
     /// A message was refused; nothing changed.
     Refused { refusal: Refusal, message: String },
     /// The teacher ended the session.
@@ -81,6 +84,9 @@ pub struct MatchInfo {
     pub scenario: String,
     /// The game record so far (RON): setup and every resolved turn.
     pub record: String,
+    /// Announcements still waiting for their briefing: (turn, event id).
+    #[serde(default)]
+    pub announced: Vec<(u32, String)>,
 }
 
 impl MatchInfo {
@@ -100,6 +106,25 @@ impl MatchInfo {
         }
         Ok((scenario, record))
     }
+}
+
+/// Follows the teacher's announcement of event `id` for the briefing of `turn`
+/// in a client's copy of the match (`sim::announce_at`).
+pub fn follow_announcement(
+    world: &mut bevy::prelude::World,
+    entity: bevy::prelude::Entity,
+    scenario: &LoadedScenario,
+    id: &str,
+    turn: u32,
+) -> Result<(), String> {
+    let e = scenario
+        .scenario
+        .events
+        .iter()
+        .position(|e| e.id == id)
+        .ok_or_else(|| format!("the server announced \"{id}\", which is no event here"))?;
+    crate::sim::announce_at(world, entity, e as u16, turn);
+    Ok(())
 }
 
 /// A turn the server resolved, as sent in [`ServerMsg::Turn`]: it must be the turn

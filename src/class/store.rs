@@ -63,6 +63,9 @@ pub enum Seat {
 pub struct MatchFile {
     pub seats: [Seat; 2],
     pub seed: u64,
+    /// The teacher's announcements: (the turn whose briefing it fires at, event id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub announced: Vec<(u32, String)>,
 }
 
 /// One student.

@@ -22,8 +22,9 @@ pub enum Action {
     Close,
     /// Every student seat the current turn still waits for goes to the stand-in AI.
     AiForSilent,
-    /// One of the scenario's events happens in every running match this turn (the
-    /// downed airliner, say): `{"action": {"announce": "EVENT_ID"}}`.
+    /// One of the scenario's events happens in every running match at its next
+    /// briefing, its choice offered there (the downed airliner, say):
+    /// `{"action": {"announce": "EVENT_ID"}}`.
     Announce(String),
     End,
 }
@@ -51,7 +52,7 @@ pub struct Dashboard {
     pub class_turn: u32,
     /// The stage game at the class's turn, as `analyze` measures it.
     pub dilemma: Option<DilemmaView>,
-    /// Events the teacher may announce: (id, title), those that offer no choice.
+    /// Events the teacher may announce: (id, title). Each fires at a match's next briefing.
     pub events: Vec<(String, String)>,
 }
 
@@ -161,7 +162,6 @@ impl ClassWorld {
                 .scenario
                 .events
                 .iter()
-                .filter(|e| e.choice.is_none())
                 .map(|e| (e.id.clone(), e.title.clone()))
                 .collect(),
             dilemma,
@@ -277,18 +277,32 @@ impl ClassWorld {
                     ));
                 };
                 let mut announced = 0;
-                for entity in self.sessions[s].entities.clone().into_iter().flatten() {
-                    announced +=
-                        usize::from(crate::sim::announce(&mut self.world, entity, e as u16));
+                for (m, entity) in self.sessions[s].entities.clone().into_iter().enumerate() {
+                    let Some(entity) = entity else { continue };
+                    if let Some(turn) = crate::sim::announce(&mut self.world, entity, e as u16) {
+                        announced += 1;
+                        self.sessions[s].file.matches[m]
+                            .announced
+                            .push((turn, id.clone()));
+                        let msg = super::protocol::ServerMsg::Announced {
+                            turn,
+                            event: id.clone(),
+                        };
+                        for st in self.students_of(s, m) {
+                            self.send(st, msg.clone());
+                        }
+                    }
                 }
                 if announced == 0 {
                     return Err((
                         super::protocol::Refusal::Malformed,
                         format!(
-                            "\"{id}\" cannot be announced now: no running match, or it offers a choice, or it has happened and does not repeat"
+                            "\"{id}\" cannot be announced now: no match has a briefing to come where it could happen (it has happened and does not repeat, it is announced already, or the games end first)"
                         ),
                     ));
                 }
+                // Kept with the session, so a restarted server announces it still.
+                self.save(s);
             }
             Action::End => self.end_session(s),
         }

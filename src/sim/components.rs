@@ -87,10 +87,12 @@ pub struct Match {
     pub fired: Vec<u32>,
     /// Events fired by effects this turn, applied in the events step.
     pub pending: Vec<u16>,
-    /// Events announced from outside this turn (a teacher's, in a class), applied
-    /// first in the events step and kept on record so a replay announces them too.
-    /// Kept across the briefing; cleared when the match moves to the next turn.
+    /// Events announced from outside (a teacher's, in a class) that fired at this
+    /// turn's briefing; on record, so a replay announces them too. Cleared when the
+    /// match moves to the next turn.
     pub announced: Vec<u16>,
+    /// Announcements waiting for their turn's briefing: (turn, event).
+    pub announce_at: Vec<(u32, u16)>,
     /// Events announced at this turn's briefing.
     pub news: Vec<u16>,
     /// Events applied in this turn's events step.

@@ -171,6 +171,7 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
             fired: vec![0; c.events.len()],
             pending: Vec::new(),
             announced: Vec::new(),
+            announce_at: Vec::new(),
             news: Vec::new(),
             consequences: Vec::new(),
             changes: Vec::new(),
@@ -341,7 +342,9 @@ pub fn replay_turn(
             .iter()
             .position(|e| &e.id == id)
             .ok_or_else(|| bad(format!("the record announces \"{id}\", which is no event")))?;
-        announce(world, entity, e as u16);
+        // A class client has announced it already, before this turn's briefing; the
+        // comparison below checks that it fired.
+        announce_at(world, entity, e as u16, expected.turn);
     }
     world.run_schedule(TurnSchedule);
     let refused = world
@@ -472,11 +475,25 @@ pub fn follow(
     Ok(entity)
 }
 
-/// Announces event `e` in a match for this turn, from outside the rules (a
-/// teacher's announcement in a class): it applies in this turn's events step, once,
-/// and goes on record. An event that offers a choice, or that may not fire again,
-/// is not announced; returns whether it was.
-pub fn announce(world: &mut World, entity: Entity, e: u16) -> bool {
+/// Announces event `e` in a match from outside the rules (a teacher's, in a class):
+/// it fires at the match's next briefing — news for both sides, its effects, and
+/// its choice offered so both sides answer it in their orders — and goes on record
+/// in that turn. Returns that turn, or `None` when it cannot be announced.
+pub fn announce(world: &mut World, entity: Entity, e: u16) -> Option<u32> {
+    let m = world.get::<Match>(entity)?;
+    let turn = if m.phase == Phase::Briefing {
+        m.turn
+    } else {
+        m.turn + 1
+    };
+    announce_at(world, entity, e, turn).then_some(turn)
+}
+
+/// Announces event `e` for the briefing of `turn`: how a replay and a class client
+/// follow an announcement. Refused (false) for an event that is not there, has
+/// happened and does not repeat, is announced for that turn already, or for a
+/// briefing already past or after the game's last turn.
+pub fn announce_at(world: &mut World, entity: Entity, e: u16, turn: u32) -> bool {
     let Some(scenario) = world.get::<MatchScenario>(entity).map(|s| s.0.clone()) else {
         return false;
     };
@@ -486,11 +503,19 @@ pub fn announce(world: &mut World, entity: Entity, e: u16) -> bool {
     let Some(mut m) = world.get_mut::<Match>(entity) else {
         return false;
     };
+    let next_briefing = if m.phase == Phase::Briefing {
+        m.turn
+    } else {
+        m.turn + 1
+    };
     let spent = !event.repeatable && m.fired[e as usize] > 0;
-    if event.choice.is_some() || spent || m.announced.contains(&e) || m.phase == Phase::GameOver {
+    let over = m.phase == Phase::GameOver
+        || m.outcome.is_some()
+        || (m.continuation.is_none() && turn > m.turns);
+    if spent || over || turn < next_briefing || m.announce_at.contains(&(turn, e)) {
         return false;
     }
-    m.announced.push(e);
+    m.announce_at.push((turn, e));
     true
 }
 

@@ -13,9 +13,9 @@ pub mod runner;
 pub mod seat;
 
 pub use lifecycle::{
-    MatchSetup, ReplayError, announce, assign_controller, despawn_match, follow, fork_in_place,
-    fork_match, orders_from_map, orders_from_names, replay, replay_into, replay_turn, resume,
-    spawn_match, step, strategy_seed,
+    MatchSetup, ReplayError, announce, announce_at, assign_controller, despawn_match, follow,
+    fork_in_place, fork_match, orders_from_map, orders_from_names, replay, replay_into,
+    replay_turn, resume, spawn_match, step, strategy_seed,
 };
 
 use bevy::ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};

@@ -54,8 +54,8 @@ pub struct TurnRecord {
     pub stances: Vec<Stance>,
     /// Events fired by effects during resolution.
     pub events: Vec<String>,
-    /// Events announced from outside during the turn (a teacher's, in a class); a
-    /// replay announces them again. Among `events` too, when they applied.
+    /// Events announced from outside (a teacher's, in a class) that fired at this
+    /// turn's briefing; a replay announces them again. Among `news` too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub announced: Vec<String>,
     /// Every metric change with its cause, in the order applied.

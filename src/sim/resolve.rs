@@ -170,12 +170,10 @@ pub fn apply_fired_events(
         &mut matches,
         &mut sides,
         Phase::Resolution,
-        |_, m| !m.pending.is_empty() || !m.announced.is_empty(),
+        |_, m| !m.pending.is_empty(),
         |ctx| {
             let c = ctx.c;
             let mut applied = 0;
-            let announced = ctx.m.announced.clone();
-            ctx.m.pending.splice(0..0, announced);
             while let Some(e) = (!ctx.m.pending.is_empty()).then(|| ctx.m.pending.remove(0)) {
                 let event = &c.events[e as usize];
                 if (!event.repeatable && ctx.m.fired[e as usize] > 0)
@@ -310,16 +308,23 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
             side.offered.clear();
             side.submitted = false;
         }
+        let turn = ctx.m.turn;
         for (e, event) in c.events.iter().enumerate() {
             if !event.repeatable && ctx.m.fired[e] > 0 {
                 continue;
             }
-            let fires = match &event.trigger {
-                CTrigger::AtTurn(t) => *t == ctx.m.turn,
+            let triggered = match &event.trigger {
+                CTrigger::AtTurn(t) => *t == turn,
                 CTrigger::When(cond) => ctx.eval(cond, None),
                 CTrigger::Fired => false,
             };
-            if fires {
+            // An announced event fires here like a triggered one: news, effects, and
+            // its choice offered, so both sides answer it in this turn's orders.
+            let announced = ctx.m.announce_at.contains(&(turn, e as u16));
+            if announced {
+                ctx.m.announced.push(e as u16);
+            }
+            if triggered || announced {
                 ctx.m.fired[e] += 1;
                 ctx.m.news.push(e as u16);
                 ctx.apply_all(&event.effects, None, Cause::Event(e as u16));
@@ -328,6 +333,7 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
                 }
             }
         }
+        ctx.m.announce_at.retain(|&(t, _)| t > turn);
         // Briefing effects must respect ranges before anyone decides on them.
         ctx.clamp();
         if c.gated {

@@ -11,7 +11,9 @@
 
 use super::Screen;
 use super::session::{Seat, Session, Setup, View};
-use crate::class::protocol::{ClientMsg, MatchInfo, PROTOCOL, Refusal, ServerMsg, parse_turn};
+use crate::class::protocol::{
+    ClientMsg, MatchInfo, PROTOCOL, Refusal, ServerMsg, follow_announcement, parse_turn,
+};
 use crate::scenario::LoadedScenario;
 use crate::sim::components::{ContinueMatch, Match, Orders, Phase};
 use crate::sim::record::{Recorder, named_orders};
@@ -468,6 +470,11 @@ fn take(world: &mut World, msg: ServerMsg) {
             class.paused = paused;
         }
         ServerMsg::Accepted { .. } => {}
+        ServerMsg::Announced { turn, event } => {
+            if let Err(e) = follow_teacher(world, &event, turn) {
+                close(world, e);
+            }
+        }
         ServerMsg::Refused { refusal, message } => refused(world, refusal, message),
         ServerMsg::Ended { message } => {
             StoredSeat::forget();
@@ -509,19 +516,27 @@ fn show_match(world: &mut World, info: MatchInfo) -> Result<(), String> {
     }
     let shown = world.get_resource::<Session>().and_then(|s| {
         s.class.as_ref()?;
-        world.get::<Recorder>(s.match_entity?)
+        let e = s.match_entity?;
+        world.get::<Recorder>(e).map(|r| (e, r))
     });
-    if shown.is_some_and(|r| {
+    if let Some((entity, _)) = shown.filter(|(_, r)| {
         r.0.scenario_hash == record.scenario_hash
             && r.0.seed == record.seed
             && r.0.history == record.history
     }) {
+        // Announcements made while the line was down come with the match.
+        for (turn, id) in &info.announced {
+            follow_announcement(world, entity, &scenario, id, *turn)?;
+        }
         set_trouble(world, None);
         return Ok(());
     }
     super::menu::remove_game(world);
     let entity =
         crate::sim::follow(world, &record, scenario.clone(), true).map_err(|e| e.to_string())?;
+    for (turn, id) in &info.announced {
+        follow_announcement(world, entity, &scenario, id, *turn)?;
+    }
     let other = 1 - info.side;
     let mut seats = [Seat::Human, Seat::Human];
     seats[other] = Seat::Classmate(info.names[other].clone());
@@ -549,6 +564,18 @@ fn show_match(world: &mut World, info: MatchInfo) -> Result<(), String> {
     world.insert_resource(session);
     world.resource_mut::<NextState<Screen>>().set(Screen::Game);
     Ok(())
+}
+
+/// The teacher's announcement, followed in the shown match.
+fn follow_teacher(world: &mut World, event: &str, turn: u32) -> Result<(), String> {
+    let Some((entity, scenario)) = world
+        .get_resource::<Session>()
+        .filter(|s| s.class.is_some())
+        .and_then(|s| s.match_entity.zip(s.scenario.clone()))
+    else {
+        return Ok(());
+    };
+    follow_announcement(world, entity, &scenario, event, turn)
 }
 
 /// A turn the server resolved, played here with the same orders and checked. The
