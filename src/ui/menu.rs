@@ -248,45 +248,49 @@ fn join_page(
     ui.add_space(10.0);
     let busy = link.is_some_and(|l| !matches!(l.stage, Stage::Closed(_)));
     let fixed = crate::platform::page_origin().is_some();
-    egui::Grid::new("join-form")
-        .num_columns(2)
-        .spacing([12.0, 10.0])
-        .show(ui, |ui| {
-            ui.label("Server");
-            if fixed {
-                ui.label(&form.server);
-            } else {
-                ui.add(
-                    egui::TextEdit::singleline(&mut form.server)
-                        .hint_text("http://192.168.1.10:8080")
+    // A block as wide as its fields, centred like the buttons below it.
+    let block = egui::vec2(380.0_f32.min(ui.available_width()), 0.0);
+    ui.allocate_ui_with_layout(block, egui::Layout::top_down(egui::Align::Min), |ui| {
+        egui::Grid::new("join-form")
+            .num_columns(2)
+            .spacing([12.0, 10.0])
+            .show(ui, |ui| {
+                ui.label("Server");
+                if fixed {
+                    ui.label(&form.server);
+                } else {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.server)
+                            .hint_text("http://192.168.1.10:8080")
+                            .desired_width(260.0),
+                    );
+                }
+                ui.end_row();
+                ui.label("Class code");
+                let code = ui.add(
+                    egui::TextEdit::singleline(&mut form.code)
+                        .hint_text("ABC123")
+                        .char_limit(12)
                         .desired_width(260.0),
                 );
-            }
-            ui.end_row();
-            ui.label("Class code");
-            let code = ui.add(
-                egui::TextEdit::singleline(&mut form.code)
-                    .hint_text("ABC123")
-                    .char_limit(12)
-                    .desired_width(260.0),
-            );
-            if form.code.is_empty()
-                && !busy
-                && !code.has_focus()
-                && ui.memory(|m| m.focused().is_none())
-            {
-                code.request_focus();
-            }
-            ui.end_row();
-            ui.label("Nickname");
-            ui.add(
-                egui::TextEdit::singleline(&mut form.name)
-                    .hint_text("first name, or a made-up one")
-                    .char_limit(crate::class::protocol::MAX_NAME)
-                    .desired_width(260.0),
-            );
-            ui.end_row();
-        });
+                if form.code.is_empty()
+                    && !busy
+                    && !code.has_focus()
+                    && ui.memory(|m| m.focused().is_none())
+                {
+                    code.request_focus();
+                }
+                ui.end_row();
+                ui.label("Nickname");
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.name)
+                        .hint_text("first name, or a made-up one")
+                        .char_limit(crate::class::protocol::MAX_NAME)
+                        .desired_width(260.0),
+                );
+                ui.end_row();
+            });
+    });
     form.code = form.code.trim().to_uppercase();
     let name = crate::class::protocol::clean_name(&form.name);
     let ready = !busy && !form.code.is_empty() && name.is_ok();

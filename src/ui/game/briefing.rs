@@ -19,7 +19,17 @@ pub(super) fn briefing(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         let event = &sc.events[e as usize];
         ui.group(|ui| {
             ui.set_width(ui.available_width());
-            ui.label(RichText::new(&event.title).size(17.0).strong());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&event.title).size(17.0).strong());
+                // A teacher's announcement says so: it is news because of the class.
+                if snap.m.announced.contains(&e) {
+                    ui.label(
+                        RichText::new("announced by your teacher")
+                            .color(widgets::QUOTE)
+                            .italics(),
+                    );
+                }
+            });
             ui.add(egui::Label::new(&event.text).wrap());
             widgets::provenance(
                 ui,
