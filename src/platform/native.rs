@@ -133,3 +133,22 @@ pub fn autoplay_finished(_record: Option<&GameRecord>) -> bool {
 pub fn page_origin() -> Option<String> {
     None
 }
+
+/// Whether this build opens the player's own files through a picker: the desktop
+/// reads the `scenarios/` and `strategies/` folders instead.
+pub fn can_open_files() -> bool {
+    false
+}
+
+/// The desktop has no picker (see [`can_open_files`]).
+pub fn open_file(_folder: &'static str) {}
+
+/// Nothing is ever opened through a picker on the desktop.
+pub fn take_opened() -> Vec<PathBuf> {
+    Vec::new()
+}
+
+/// The desktop loads every scenario from its folder.
+pub fn opened_scenario(_name: &str) -> Option<Vec<u8>> {
+    None
+}

@@ -359,6 +359,7 @@ fn launch_from_query() -> Result<crate::ui::Launch, String> {
 pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
         fetch_served_content().await;
+        restore_opened();
         let launch = launch_from_query().unwrap_or_else(|e| {
             bevy::log::error!("{e}");
             if let Some(d) = web_sys::window().and_then(|w| w.document()) {
@@ -373,4 +374,95 @@ pub fn start() {
 /// The server the page came from (`http://host:port`): a class is joined there.
 pub fn page_origin() -> Option<String> {
     web_sys::window()?.location().origin().ok()
+}
+
+/// Files the player opened with the file picker this run, not yet taken by the UI.
+static PICKED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Where picked files are kept between visits: under the same storage as saves,
+/// so a save of a game on a picked scenario can be continued after a reload.
+fn picked_dir(folder: &str) -> PathBuf {
+    home().join("opened").join(folder)
+}
+
+/// Whether this build can open the player's own files: in the browser, yes.
+pub fn can_open_files() -> bool {
+    true
+}
+
+/// Opens the browser's file picker for a `.ron` file to go into `folder`
+/// (`scenarios` or `strategies`). The file is read as text, offered beside the
+/// served ones (a broken one shows its diagnostics like any other), kept in
+/// storage, and announced by [`take_opened`].
+pub fn open_file(folder: &'static str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(input) = document
+        .create_element("input")
+        .map_err(|_| ())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().map_err(|_| ()))
+    else {
+        return;
+    };
+    input.set_type("file");
+    input.set_accept(".ron");
+    let chosen = input.clone();
+    let on_change = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let Some(file) = chosen.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let name = file.name();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string());
+            match (crate::platform::scenario_file_name(&name), text) {
+                (Ok(plain), Some(text)) if plain == name => {
+                    let path = Path::new(folder).join(&name);
+                    if text.len() > crate::ronfile::MAX_FILE_BYTES {
+                        bevy::log::warn!("{name}: larger than a content file may be");
+                        return;
+                    }
+                    if let Err(e) = write(&picked_dir(folder).join(&name), text.as_bytes()) {
+                        bevy::log::warn!("{name} is open but not kept: {e}");
+                    }
+                    served().insert(path.clone(), text.into_bytes());
+                    PICKED.lock().unwrap_or_else(|e| e.into_inner()).push(path);
+                }
+                _ => bevy::log::warn!("{name}: open a .ron file with a plain name"),
+            }
+        });
+    });
+    input.set_onchange(Some(on_change.unchecked_ref()));
+    input.click();
+}
+
+/// The files opened since the last call (`scenarios/x.ron`, `strategies/y.ron`).
+pub fn take_opened() -> Vec<PathBuf> {
+    std::mem::take(&mut *PICKED.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Whether `scenarios/NAME` is one the player opened (not served): the game loads
+/// it from memory, since the server has no such file.
+pub fn opened_scenario(name: &str) -> Option<Vec<u8>> {
+    let path = picked_dir("scenarios").join(name);
+    exists(&path)
+        .then(|| read(&path, crate::ronfile::MAX_FILE_BYTES).ok())
+        .flatten()
+}
+
+/// Files opened on an earlier visit, offered again beside the served ones.
+fn restore_opened() {
+    for folder in ["scenarios", "strategies"] {
+        for stored in list(&picked_dir(folder)) {
+            let Some(name) = stored.file_name() else {
+                continue;
+            };
+            if let Ok(bytes) = read(&stored, crate::ronfile::MAX_FILE_BYTES) {
+                served().insert(Path::new(folder).join(name), bytes);
+            }
+        }
+    }
 }

@@ -233,9 +233,28 @@ pub fn start_game(
     next: &mut NextState<Screen>,
     setup: Setup,
 ) {
-    let handle = assets.load(format!("scenarios://{}", setup.scenario));
+    let handle = scenario_handle(assets, &setup.scenario);
     commands.insert_resource(Session::new(setup, handle));
     next.set(Screen::Game);
+}
+
+/// The scenario a game plays, by file name: from `scenarios/` through the asset
+/// server, or, for a file the player opened in the browser, parsed from memory
+/// (the server has no such file). A broken one gives a handle that never loads,
+/// and the session says why.
+fn scenario_handle(assets: &AssetServer, name: &str) -> Handle<crate::scenario::LoadedScenario> {
+    match crate::platform::opened_scenario(name) {
+        Some(bytes) => match crate::scenario::parse_and_validate(name, &bytes) {
+            Ok(loaded) => assets.add(loaded),
+            Err(ds) => {
+                for d in ds {
+                    error!("{d}");
+                }
+                Handle::default()
+            }
+        },
+        None => assets.load(format!("scenarios://{name}")),
+    }
 }
 
 /// Resumes a save: the scenario loads, then the record replays.
@@ -245,7 +264,7 @@ pub fn resume_game(
     next: &mut NextState<Screen>,
     save: session::SaveFile,
 ) {
-    let handle = assets.load(format!("scenarios://{}", save.setup.scenario));
+    let handle = scenario_handle(assets, &save.setup.scenario);
     let mut session = Session::new(save.setup.clone(), handle);
     session.resume = Some(save);
     commands.insert_resource(session);

@@ -12,6 +12,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 pub fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Setup), scan_scenarios)
+        .add_systems(Update, take_opened_files.run_if(in_state(Screen::Setup)))
         .add_systems(
             EguiPrimaryContextPass,
             setup_screen
@@ -36,6 +37,48 @@ pub struct Catalog {
     pub quick: bool,
     /// An unknown end: the chance, after each turn, that the game goes on.
     pub continuation: Option<f64>,
+    /// A file picker is open (the browser's): since when, in seconds.
+    pub opening: Option<f64>,
+}
+
+/// How long the screen keeps looking for a file from an open picker (which may
+/// have been closed without a choice, unseen by the page).
+const PICKER_PATIENCE: f64 = 120.0;
+
+/// Files the player opened (the browser's picker) join the lists: a scenario is
+/// chosen at once, valid or not (a broken one shows its diagnostics).
+fn take_opened_files(
+    catalog: Option<ResMut<Catalog>>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let Some(mut catalog) = catalog else { return };
+    let opened = crate::platform::take_opened();
+    if opened.is_empty() {
+        // The picker answers outside any input event: look again next frame.
+        if let Some(since) = catalog.opening {
+            if time.elapsed_secs_f64() - since < PICKER_PATIENCE {
+                redraw.write(bevy::window::RequestRedraw);
+            } else {
+                catalog.opening = None;
+            }
+        }
+        return;
+    }
+    catalog.opening = None;
+    catalog.entries = catalog_entries();
+    catalog.strategies = strategy_choices();
+    let scenario = opened
+        .iter()
+        .rev()
+        .find(|p| p.starts_with("scenarios"))
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    if let Some(i) = scenario.and_then(|n| catalog.entries.iter().position(|(e, _)| *e == n)) {
+        catalog.chosen = i;
+        catalog.turns = None;
+    }
+    redraw.write(bevy::window::RequestRedraw);
 }
 
 /// A side's controller as the form edits it.
@@ -56,12 +99,16 @@ pub fn strategy_choices() -> Vec<String> {
     out
 }
 
-fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
+/// Every scenario on offer, the flagship first.
+fn catalog_entries() -> Vec<(String, Result<LoadedScenario, String>)> {
     let mut entries = crate::platform::scenarios();
-    // The flagship first.
     entries.sort_by_key(|(n, _)| (n != super::FLAGSHIP, n.clone()));
+    entries
+}
+
+fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
     commands.insert_resource(Catalog {
-        entries,
+        entries: catalog_entries(),
         chosen: 0,
         seats: [
             SeatChoice {
@@ -79,6 +126,7 @@ fn scan_scenarios(mut commands: Commands, settings: Res<Settings>) {
         turns: None,
         quick: true,
         continuation: None,
+        opening: None,
     });
 }
 
@@ -88,6 +136,7 @@ fn setup_screen(
     mut next: ResMut<NextState<Screen>>,
     mut commands: Commands,
     assets: Res<AssetServer>,
+    time: Res<Time<Real>>,
 ) -> Result {
     let Some(mut catalog) = catalog else {
         return Ok(());
@@ -96,6 +145,7 @@ fn setup_screen(
     let mut root = widgets::root(ctx);
     let mut start = false;
     let mut back = false;
+    let mut opening = None;
     let strategies = catalog.strategies.clone();
     egui::Panel::left("scenarios")
         .default_size(300.0)
@@ -114,6 +164,26 @@ fn setup_screen(
                 {
                     catalog.chosen = i;
                     catalog.turns = None;
+                }
+            }
+            if crate::platform::can_open_files() {
+                ui.add_space(12.0);
+                let now = ui.input(|i| i.time);
+                if ui
+                    .button("Open a scenario file...")
+                    .on_hover_text("Play a .ron scenario from this computer")
+                    .clicked()
+                {
+                    crate::platform::open_file("scenarios");
+                    opening = Some(now);
+                }
+                if ui
+                    .button("Open a strategy file...")
+                    .on_hover_text("Add a .ron strategy from this computer to the AI choices")
+                    .clicked()
+                {
+                    crate::platform::open_file("strategies");
+                    opening = Some(now);
                 }
             }
             ui.add_space(12.0);
@@ -217,6 +287,10 @@ fn setup_screen(
     });
     if back {
         next.set(Screen::Menu);
+    }
+    if opening.is_some() {
+        // The picker's time base is egui's; the system that waits for it uses real time.
+        catalog.opening = Some(time.elapsed_secs_f64());
     }
     if start && let Some((name, Ok(_))) = catalog.entries.get(catalog.chosen) {
         let seats = catalog.seats.clone().map(|s| {
