@@ -1,0 +1,74 @@
+// Drives the browser build in Debian's headless Chromium (SwiftShader WebGL2) for
+// .ci/web-smoke: the menu, an unattended game whose record the page writes into
+// <pre id="ce-record">, and a class played by two student tabs through the real
+// screens over the class socket. Writes screenshots and records into OUT; the
+// shell script checks them (not blank, replay natively, equal to the server's).
+// Usage: node drive.js URL OUT [CLASS_CODE]
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const [url, out, code] = process.argv.slice(2);
+
+const launch = () => chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync',
+         '--no-first-run'],
+});
+
+// Waits for the page's title to start with "done" (or "failed"), up to `secs`.
+async function finished(page, secs) {
+  const until = Date.now() + secs * 1000;
+  for (;;) {
+    const title = await page.title();
+    if (title.startsWith('done')) return;
+    if (title.startsWith('failed')) throw new Error(`${page.url()}: ${title}`);
+    if (Date.now() > until) throw new Error(`${page.url()}: not done after ${secs} s (title "${title}")`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function tab(ctx, path, errors) {
+  const page = await ctx.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${path}: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
+  await page.goto(url + path);
+  return page;
+}
+
+(async () => {
+  const browser = await launch();
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const errors = [];
+  const started = Date.now();
+  const menu = await tab(ctx, '/', errors);
+  await menu.waitForFunction(() => document.getElementById('loading')?.hidden ?? true, null, { timeout: 300000 });
+  await menu.waitForTimeout(4000);
+  await menu.screenshot({ path: `${out}/menu.png` });
+  console.log(`menu shown after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await menu.close();
+
+  const game = await tab(ctx, '/index.html?scenario=syria_2015&player=us:tit_for_tat&player=russia:grudger&seed=7&autoplay=3', errors);
+  await finished(game, 600);
+  fs.writeFileSync(`${out}/autoplay.ron`, await game.textContent('#ce-record'));
+  await game.screenshot({ path: `${out}/played.png` });
+  console.log('unattended game done');
+  await game.close();
+
+  if (code) {
+    // Two students, each in their own browser (storage apart, as on two laptops).
+    const hands = [['Tab1', 'tit_for_tat'], ['Tab2', 'grudger']];
+    const ctxs = await Promise.all(hands.map(() => browser.newContext({ viewport: { width: 1024, height: 640 } })));
+    const pages = await Promise.all(hands.map(([name, hand], i) =>
+      tab(ctxs[i], `/index.html?code=${code}&name=${name}&autoplay=99&hand=${hand}`, errors)));
+    await Promise.all(pages.map((p) => finished(p, 900)));
+    for (const [i, p] of pages.entries()) {
+      fs.writeFileSync(`${out}/student${i + 1}.ron`, await p.textContent('#ce-record'));
+      await p.screenshot({ path: `${out}/student${i + 1}.png` });
+    }
+    console.log('both student tabs reached the debrief');
+  }
+  // The game's own expected complaints (none) and nothing else.
+  fs.writeFileSync(`${out}/console-errors.txt`, errors.join('\n'));
+  console.log(`console errors: ${errors.length}`);
+  await browser.close();
+})().catch((e) => { console.error(String(e)); process.exit(1); });
