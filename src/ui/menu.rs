@@ -143,6 +143,10 @@ fn main_menu(
             open_page(&mut menu, p)
         }
         Some(Intent::Class(server, ask)) => {
+            // The join page shows how the link goes (seated, refused, ...).
+            if menu.page != Page::JoinClass {
+                open_page(&mut menu, Page::JoinClass);
+            }
             commands.queue(move |world: &mut World| {
                 super::class::disconnect(world);
                 super::class::connect(world, server, ask, false);
@@ -181,6 +185,16 @@ fn big(ui: &mut egui::Ui, text: &str, enabled: bool) -> bool {
 fn main_page(ui: &mut egui::Ui) -> Option<Intent> {
     let autosave = session::autosave_path();
     let can_continue = crate::platform::exists(&autosave);
+    // A seat held in a class (a closed tab, a quit game) is one click away.
+    if let Some(held) = super::class::StoredSeat::load() {
+        let label = format!("Back to class {} as {}", held.code, held.name);
+        if big(ui, &label, true) {
+            return Some(Intent::Class(
+                held.server.clone(),
+                super::class::Ask::Rejoin(held),
+            ));
+        }
+    }
     big_buttons(
         ui,
         vec![
