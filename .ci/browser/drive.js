@@ -1,7 +1,8 @@
 // Drives the browser build in Debian's headless Chromium (SwiftShader WebGL2) for
 // .ci/web-smoke: the menu, an unattended game whose record the page writes into
-// <pre id="ce-record">, and a class played by two student tabs through the real
-// screens over the class socket. Writes screenshots and records into OUT; the
+// <pre id="ce-record">, and a class match whose student plays from a tab through
+// the real screens over the class socket (its partner is a `join` bot the shell
+// script starts: two tabs rendering on the CPU at once starve each other here). Writes screenshots and records into OUT; the
 // shell script checks them (not blank, replay natively, equal to the server's).
 // Usage: node drive.js URL OUT [CLASS_CODE]
 const { chromium } = require('playwright-core');
@@ -55,17 +56,13 @@ async function tab(ctx, path, errors) {
   await game.close();
 
   if (code) {
-    // Two students, each in their own browser (storage apart, as on two laptops).
-    const hands = [['Tab1', 'tit_for_tat'], ['Tab2', 'grudger']];
-    const ctxs = await Promise.all(hands.map(() => browser.newContext({ viewport: { width: 1024, height: 640 } })));
-    const pages = await Promise.all(hands.map(([name, hand], i) =>
-      tab(ctxs[i], `/index.html?code=${code}&name=${name}&autoplay=99&hand=${hand}`, errors)));
-    await Promise.all(pages.map((p) => finished(p, 900)));
-    for (const [i, p] of pages.entries()) {
-      fs.writeFileSync(`${out}/student${i + 1}.ron`, await p.textContent('#ce-record'));
-      await p.screenshot({ path: `${out}/student${i + 1}.png` });
-    }
-    console.log('both student tabs reached the debrief');
+    // A student in a browser of their own (storage apart, as on a laptop).
+    const student = await browser.newContext({ viewport: { width: 1024, height: 640 } });
+    const page = await tab(student, `/index.html?code=${code}&name=Tab&autoplay=99&hand=tit_for_tat`, errors);
+    await finished(page, 900);
+    fs.writeFileSync(`${out}/student.ron`, await page.textContent('#ce-record'));
+    await page.screenshot({ path: `${out}/student.png` });
+    console.log('the student tab reached the debrief');
   }
   // The game's own expected complaints (none) and nothing else.
   fs.writeFileSync(`${out}/console-errors.txt`, errors.join('\n'));
