@@ -289,7 +289,7 @@ pub fn autoplay_finished(record: Option<&GameRecord>) -> bool {
 
 /// The page's URL query, as the command line's `play` options: `scenario`,
 /// `player` (`ID:human` or `ID:STRATEGY`, once per side), `seed`, `noise`,
-/// `autoplay` (turns).
+/// `turns`, `autoplay` (turns); or a class: `code`, `name`, `hand`.
 fn launch_from_query() -> Result<crate::ui::Launch, String> {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
@@ -319,19 +319,23 @@ fn launch_from_query() -> Result<crate::ui::Launch, String> {
                 .ok_or_else(|| format!("noise={v}: give a probability from 0 to 1"))
         })
         .transpose()?;
-    let autoplay = parse("autoplay")?
-        .map(|t| {
-            u32::try_from(t)
-                .ok()
-                .filter(|t| (1..=crate::scenario::limits::MAX_TURNS).contains(t))
-                .ok_or_else(|| {
-                    format!(
-                        "autoplay={t}: give 1 to {} turns",
-                        crate::scenario::limits::MAX_TURNS
-                    )
-                })
-        })
-        .transpose()?;
+    // A number of turns, as `play`'s options take them.
+    let turn_count = |name: &str| -> Result<Option<u32>, String> {
+        parse(name)?
+            .map(|t| {
+                u32::try_from(t)
+                    .ok()
+                    .filter(|t| (1..=crate::scenario::limits::MAX_TURNS).contains(t))
+                    .ok_or_else(|| {
+                        format!(
+                            "{name}={t}: give 1 to {} turns",
+                            crate::scenario::limits::MAX_TURNS
+                        )
+                    })
+            })
+            .transpose()
+    };
+    let autoplay = turn_count("autoplay")?;
     if let Some(code) = params.get("code") {
         let join = crate::ui::ClassJoin {
             server: None,
@@ -340,6 +344,7 @@ fn launch_from_query() -> Result<crate::ui::Launch, String> {
         };
         return crate::ui::launch::class(join, params.get("hand"), autoplay, None, None);
     }
+    let turns = turn_count("turns")?;
     let scenario = params.get("scenario");
     if scenario.is_none() && players.is_empty() && autoplay.is_none() {
         return Ok(crate::ui::Launch::default());
@@ -350,6 +355,7 @@ fn launch_from_query() -> Result<crate::ui::Launch, String> {
         seed: parse("seed")?,
         noise,
         autoplay,
+        turns,
         ..Default::default()
     })
 }
