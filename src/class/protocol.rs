@@ -95,12 +95,13 @@ impl MatchInfo {
     /// The caller replays the record through the engine (`sim::follow`), which
     /// checks every turn again.
     pub fn open(&self) -> Result<(Arc<LoadedScenario>, GameRecord), String> {
-        let scenario =
-            crate::scenario::parse_and_validate("the class scenario", self.scenario.as_bytes())
-                .map(Arc::new)
-                .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
         let record = GameRecord::parse("the class record", self.record.as_bytes())
             .map_err(|d| d.to_string())?;
+        // Named as the server's record names it, so the copy's record is the server's.
+        let scenario =
+            crate::scenario::parse_and_validate(&record.scenario_path, self.scenario.as_bytes())
+                .map(Arc::new)
+                .map_err(|ds| ds.iter().map(|d| d.to_string()).collect::<String>())?;
         if self.side > 1 {
             return Err("the server seated this client on no side".into());
         }

@@ -360,7 +360,6 @@ pub struct SaveInfo {
 
 /// Saves the player made, newest first, each read to say what it holds.
 pub fn list_saves() -> Vec<SaveInfo> {
-    let now = std::time::SystemTime::now();
     crate::platform::list(&super::settings::saves_dir())
         .into_iter()
         .map(|path| {
@@ -368,11 +367,12 @@ pub fn list_saves() -> Vec<SaveInfo> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            // Browser storage keeps no times: there the list is only newest first.
+            // Browser storage keeps no times: there the list is only newest first
+            // (and the clock is not asked: the browser's std has none, and panics).
             let ago = std::fs::metadata(&path)
                 .and_then(|m| m.modified())
                 .ok()
-                .and_then(|t| now.duration_since(t).ok())
+                .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
                 .map(|d| format!(" · saved {}", ago(d.as_secs())))
                 .unwrap_or_default();
             let details = match read_save(&path) {
