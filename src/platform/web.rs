@@ -385,6 +385,10 @@ pub fn page_origin() -> Option<String> {
 /// Files the player opened with the file picker this run, not yet taken by the UI.
 static PICKED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// When the picker was last opened (ms): one click opens one picker. egui can run
+/// a frame's pass twice, and a second picker left pending blocks every later one.
+static LAST_OPENED: Mutex<f64> = Mutex::new(f64::NEG_INFINITY);
+
 /// Where picked files are kept between visits: under the same storage as saves,
 /// so a save of a game on a picked scenario can be continued after a reload.
 fn picked_dir(folder: &str) -> PathBuf {
@@ -401,6 +405,14 @@ pub fn can_open_files() -> bool {
 /// served ones (a broken one shows its diagnostics like any other), kept in
 /// storage, and announced by [`take_opened`].
 pub fn open_file(folder: &'static str) {
+    let now = js_sys::Date::now();
+    {
+        let mut last = LAST_OPENED.lock().unwrap_or_else(|e| e.into_inner());
+        if now - *last < 1000.0 {
+            return;
+        }
+        *last = now;
+    }
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
