@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Where `serve` listens unless told otherwise, and so where a game looks first.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
 /// The protocol version this build speaks. A join with another version is refused.
 pub const PROTOCOL: u32 = 2;
 

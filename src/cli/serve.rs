@@ -20,7 +20,7 @@ use tower_http::services::ServeDir;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where to listen: `127.0.0.1:8080` for this machine only, `0.0.0.0:8080` for a class.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = crate::class::protocol::DEFAULT_ADDR)]
     addr: SocketAddr,
     /// The bundle to serve, as `web/build.sh` writes it.
     #[arg(long, default_value = "web/dist")]

@@ -480,13 +480,17 @@ pub fn follow(
 /// its choice offered so both sides answer it in their orders — and goes on record
 /// in that turn. Returns that turn, or `None` when it cannot be announced.
 pub fn announce(world: &mut World, entity: Entity, e: u16) -> Option<u32> {
-    let m = world.get::<Match>(entity)?;
-    let turn = if m.phase == Phase::Briefing {
+    let turn = next_briefing(world.get::<Match>(entity)?);
+    announce_at(world, entity, e, turn).then_some(turn)
+}
+
+/// The turn whose briefing a match runs next: this one until its briefing has run.
+fn next_briefing(m: &Match) -> u32 {
+    if m.phase == Phase::Briefing {
         m.turn
     } else {
         m.turn + 1
-    };
-    announce_at(world, entity, e, turn).then_some(turn)
+    }
 }
 
 /// Announces event `e` for the briefing of `turn`: how a replay and a class client
@@ -503,16 +507,11 @@ pub fn announce_at(world: &mut World, entity: Entity, e: u16, turn: u32) -> bool
     let Some(mut m) = world.get_mut::<Match>(entity) else {
         return false;
     };
-    let next_briefing = if m.phase == Phase::Briefing {
-        m.turn
-    } else {
-        m.turn + 1
-    };
     let spent = !event.repeatable && m.fired[e as usize] > 0;
     let over = m.phase == Phase::GameOver
         || m.outcome.is_some()
         || (m.continuation.is_none() && turn > m.turns);
-    if spent || over || turn < next_briefing || m.announce_at.contains(&(turn, e)) {
+    if spent || over || turn < next_briefing(&m) || m.announce_at.contains(&(turn, e)) {
         return false;
     }
     m.announce_at.push((turn, e));

@@ -274,8 +274,9 @@ fn hello(world: &mut World) {
     let Some(link) = world.get_resource::<ClassLink>() else {
         return;
     };
+    // A held seat (asked for, or given on this link) is rejoined; else a new one asked.
     let msg = match (&link.seat, &link.ask) {
-        (Some(seat), _) => ClientMsg::Rejoin {
+        (Some(seat), _) | (None, Ask::Rejoin(StoredSeat { seat, .. })) => ClientMsg::Rejoin {
             v: PROTOCOL,
             seat: seat.clone(),
         },
@@ -283,10 +284,6 @@ fn hello(world: &mut World) {
             v: PROTOCOL,
             code: code.clone(),
             name: name.clone(),
-        },
-        (None, Ask::Rejoin(s)) => ClientMsg::Rejoin {
-            v: PROTOCOL,
-            seat: s.seat.clone(),
         },
     };
     send(world, &msg);
@@ -591,6 +588,8 @@ fn play_turn(world: &mut World, text: &str) -> Result<(), String> {
         .get::<Recorder>(entity)
         .map_or(0, |r| r.0.history.len());
     let turn = parse_turn(text, played)?;
+    // From a held report to the next turn's released orders takes at most three
+    // steps (advance, brief, release); one more is slack.
     for _ in 0..4 {
         let at_orders = world
             .get::<Match>(entity)
@@ -617,5 +616,5 @@ fn play_turn(world: &mut World, text: &str) -> Result<(), String> {
 pub fn default_server() -> String {
     crate::platform::page_origin()
         .or_else(|| StoredSeat::load().map(|s| s.server))
-        .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+        .unwrap_or_else(|| format!("http://{}", crate::class::protocol::DEFAULT_ADDR))
 }

@@ -145,7 +145,7 @@ fn setup_screen(
     let mut root = widgets::root(ctx);
     let mut start = false;
     let mut back = false;
-    let mut opening = None;
+    let mut opening = false;
     let strategies = catalog.strategies.clone();
     egui::Panel::left("scenarios")
         .default_size(300.0)
@@ -168,22 +168,22 @@ fn setup_screen(
             }
             if crate::platform::can_open_files() {
                 ui.add_space(12.0);
-                let now = ui.input(|i| i.time);
-                if ui
-                    .button("Open a scenario file...")
-                    .on_hover_text("Play a .ron scenario from this computer")
-                    .clicked()
-                {
-                    crate::platform::open_file("scenarios");
-                    opening = Some(now);
-                }
-                if ui
-                    .button("Open a strategy file...")
-                    .on_hover_text("Add a .ron strategy from this computer to the AI choices")
-                    .clicked()
-                {
-                    crate::platform::open_file("strategies");
-                    opening = Some(now);
+                for (label, hover, folder) in [
+                    (
+                        "Open a scenario file...",
+                        "Play a .ron scenario from this computer",
+                        "scenarios",
+                    ),
+                    (
+                        "Open a strategy file...",
+                        "Add a .ron strategy from this computer to the AI choices",
+                        "strategies",
+                    ),
+                ] {
+                    if ui.button(label).on_hover_text(hover).clicked() {
+                        crate::platform::open_file(folder);
+                        opening = true;
+                    }
                 }
             }
             ui.add_space(12.0);
@@ -288,8 +288,7 @@ fn setup_screen(
     if back {
         next.set(Screen::Menu);
     }
-    if opening.is_some() {
-        // The picker's time base is egui's; the system that waits for it uses real time.
+    if opening {
         catalog.opening = Some(time.elapsed_secs_f64());
     }
     if start && let Some((name, Ok(_))) = catalog.entries.get(catalog.chosen) {
