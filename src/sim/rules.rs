@@ -48,7 +48,9 @@ impl Ctx<'_> {
     }
 
     /// Whether a test holds now; draws from the match RNG exactly where the
-    /// scenario's condition does.
+    /// scenario's condition does. Inlined where it is called, so a leaf test
+    /// costs no call; lists go through `all`/`any`, which are not.
+    #[inline]
     pub fn test(&mut self, t: &Test) -> bool {
         match *t {
             Test::Always => true,
@@ -96,10 +98,20 @@ impl Ctx<'_> {
             } => self.sides[player as usize]
                 .answered
                 .contains(&(event, option)),
-            Test::All(ref list) => list.iter().all(|t| self.test(t)),
-            Test::Any(ref list) => list.iter().any(|t| self.test(t)),
-            Test::Not(ref inner) => !self.test(inner),
+            Test::All(ref list) => self.all(list),
+            Test::Any(ref list) => self.any(list),
+            Test::Not(ref inner) => !self.all(std::slice::from_ref(inner)),
         }
+    }
+
+    #[inline(never)]
+    fn all(&mut self, list: &[Test]) -> bool {
+        list.iter().all(|t| self.test(t))
+    }
+
+    #[inline(never)]
+    fn any(&mut self, list: &[Test]) -> bool {
+        list.iter().any(|t| self.test(t))
     }
 
     #[inline]
