@@ -15,8 +15,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Matches resolved together in one world; bounds memory on huge tournaments.
-const BATCH: usize = 4096;
+/// Most matches resolved together in one world. Each holds its whole history
+/// while it plays (a 200-turn match about 10 KB), so this bounds a worker's
+/// memory; a few hundred matches already amortise a schedule run (DESIGN.md).
+const BATCH: usize = 256;
 
 pub struct Config {
     pub scenario: Arc<LoadedScenario>,
@@ -161,9 +163,13 @@ pub fn play_batch(config: &Config, h: &mut Headless, pairings: &[Pairing]) -> Ve
             }
         })
         .collect();
+    let world = h.app.world_mut();
     for m in ids {
-        crate::sim::despawn_match(h.app.world_mut(), m);
+        crate::sim::despawn_match(world, m);
     }
+    // Despawning records each removed component for change detection, which an
+    // `App` forgets every frame; a reused world must forget them too or grow.
+    world.clear_trackers();
     results
 }
 
