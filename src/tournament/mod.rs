@@ -173,9 +173,10 @@ pub fn play_batch(config: &Config, h: &mut Headless, pairings: &[Pairing]) -> Ve
     results
 }
 
-/// Batches per worker thread, at least: small enough that a thread slowed by other
-/// work on the machine leaves its share to the others, large enough that one
-/// schedule run still resolves many matches.
+/// Batches per worker thread, at least, when there are several: small enough that
+/// a thread slowed by other work on the machine leaves its share to the others,
+/// large enough that one schedule run still resolves many matches. One thread
+/// plays batches as large as `BATCH`, since each batch costs its own schedule runs.
 const BATCHES_PER_THREAD: u64 = 8;
 
 /// Runs the round robin on `config.threads` threads and tallies it as it goes.
@@ -188,9 +189,12 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Results {
     let n = config.entrants.len();
     let total = match_count(n, config.repetitions);
     let threads = config.threads.max(1).min(total.max(1) as usize);
-    let size = total
-        .div_ceil(threads as u64 * BATCHES_PER_THREAD)
-        .clamp(1, BATCH as u64);
+    let shares = if threads > 1 {
+        threads as u64 * BATCHES_PER_THREAD
+    } else {
+        1
+    };
+    let size = total.div_ceil(shares).clamp(1, BATCH as u64);
     let batches = total.div_ceil(size);
     let next = AtomicU64::new(0);
     let mut tally = Tally::new(n);
