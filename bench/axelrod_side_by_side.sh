@@ -8,9 +8,9 @@
 #
 # Both are timed inside the process, round robin only (imports, start-up and the
 # scenario's loading left out: importing the library alone takes seconds), the best
-# of RUNS runs each (default 3). The library's `Tournament.play` runs without building
-# its result set, the least work it can be asked for; ours tallies its results as
-# usual. The round robin: the eight classics below, 200 turns, self-play included,
+# of RUNS runs each (default 3). The library's `Tournament.play` builds its result
+# set, as ours tallies its ranking; AXELROD_RESULTS=0 skips that, the least work the
+# library can be asked for. The round robin: the eight classics below, 200 turns, self-play included,
 # every pair once per repetition (36 pairs, 7,200 turns per repetition). Set THREADS
 # to pass `--threads` to ours; by default it uses every core, as a user's run does.
 # The library plays in one process (its default).
@@ -49,7 +49,7 @@ import axelrod as axl
 players = [$(printf 'axl.%s(), ' "${THEIRS[@]}")]
 tournament = axl.Tournament(players, turns=$TURNS, repetitions=$REPS)
 start = time.perf_counter()
-tournament.play(build_results=False, progress_bar=False)
+tournament.play(build_results=${AXELROD_RESULTS:-1} == 1, progress_bar=False)
 print(time.perf_counter() - start)
 EOF
 
