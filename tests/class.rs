@@ -559,7 +559,7 @@ fn an_announcement_fires_at_each_matchs_next_briefing_offers_its_choice_and_surv
     cw.submit(students[0], 2, &answered).unwrap();
     // Other choices come as the scenario has them (the airliner for Russia at turn 2,
     // ...): answered as a player would, when the orders screen asks.
-    let mut play = |cw: &mut ClassWorld, p: usize, turn: u32| {
+    let play = |cw: &mut ClassWorld, p: usize, turn: u32| {
         let mut orders = cooperative_orders(&s, p);
         loop {
             match cw.submit(students[p], turn, &orders) {
