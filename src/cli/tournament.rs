@@ -146,7 +146,7 @@ pub fn run(a: Args) -> ExitCode {
         seed: a.seed,
         threads,
     };
-    let total = tournament::pairings(ids.len(), config.repetitions, config.seed).len() as u64;
+    let total = tournament::match_count(ids.len(), config.repetitions);
     let bar = ProgressBar::hidden();
     bar.set_length(total);
     bar.set_style(

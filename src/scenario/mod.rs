@@ -7,6 +7,7 @@ pub mod compiled;
 mod keys;
 pub mod limits;
 mod loader;
+pub mod program;
 pub mod provenance;
 pub mod schema;
 pub mod validate;
@@ -24,6 +25,8 @@ use std::path::Path;
 pub struct LoadedScenario {
     pub scenario: Scenario,
     pub compiled: Compiled,
+    /// The rules in the form the engine runs, built once from `compiled`.
+    pub program: program::Program,
     /// FNV-1a of the file's bytes; game records carry it to detect a changed scenario.
     pub hash: u64,
     pub source: SourceText,
@@ -190,6 +193,7 @@ fn check(name: &str, bytes: &[u8], dir: Option<&Path>) -> Result<LoadedScenario,
             Ok(LoadedScenario {
                 metric_keys: keys::metric_keys(&scenario),
                 scenario,
+                program: program::Program::new(&compiled),
                 compiled,
                 hash: fnv1a(bytes),
                 source,

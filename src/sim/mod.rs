@@ -35,22 +35,12 @@ pub enum TurnSystems {
     Briefing,
     /// Orders arrive from outside or from strategies, and are sealed.
     Orders,
-    /// 1. Effects of each side's options.
-    OptionEffects,
-    /// 2. Joint rules on both sides' choices.
-    JointRules,
-    /// 3. Chance rules.
-    ChanceRules,
-    /// 4. Perception noise.
-    Perception,
-    /// 5. Events fired by effects.
-    Events,
-    /// 6. Metrics clamped to their ranges.
-    Clamp,
-    /// 7. Scoring.
-    Score,
-    /// 8. End check, and each side's memory of the turn.
-    EndCheck,
+    /// The outcome, in eight steps run one after the other on each match (one
+    /// system, so a match's sides are fetched once a turn): 1. effects of each
+    /// side's options; 2. joint rules on both sides' choices; 3. chance rules;
+    /// 4. perception noise; 5. events fired by effects; 6. metrics clamped to
+    /// their ranges; 7. scoring; 8. end check, and each side's memory of the turn.
+    Resolution,
     /// The turn goes on record.
     Report,
     /// The next turn, or game over.
@@ -83,23 +73,7 @@ pub fn turn_schedule() -> Schedule {
     // per run than the multi-threaded one (see DESIGN.md's measurements).
     schedule.set_executor(SingleThreadedExecutor::new());
     use TurnSystems::*;
-    schedule.configure_sets(
-        (
-            Briefing,
-            Orders,
-            OptionEffects,
-            JointRules,
-            ChanceRules,
-            Perception,
-            Events,
-            Clamp,
-            Score,
-            EndCheck,
-            Report,
-            Advance,
-        )
-            .chain(),
-    );
+    schedule.configure_sets((Briefing, Orders, Resolution, Report, Advance).chain());
     schedule.add_systems((
         resolve::run_briefing.in_set(Briefing),
         (
@@ -110,14 +84,7 @@ pub fn turn_schedule() -> Schedule {
         )
             .chain()
             .in_set(Orders),
-        resolve::apply_option_effects.in_set(OptionEffects),
-        resolve::apply_joint_rules.in_set(JointRules),
-        resolve::apply_chance_rules.in_set(ChanceRules),
-        resolve::apply_perception_noise.in_set(Perception),
-        resolve::apply_fired_events.in_set(Events),
-        resolve::clamp_metrics.in_set(Clamp),
-        resolve::apply_score_rules.in_set(Score),
-        resolve::check_end.in_set(EndCheck),
+        resolve::resolve_turns.in_set(Resolution),
         record::record_turns.in_set(Report),
         phases::advance.in_set(Advance),
     ));

@@ -90,7 +90,7 @@ pub fn strategy_orders(
 /// Once both sides have submitted, the orders are sealed: stances are computed and
 /// each side's perception starts as the truth.
 pub fn seal_orders(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
-    super::resolve::for_each_match(&mut matches, &mut sides, Phase::Orders, |ctx| {
+    super::resolve::for_each_match(&mut matches, &mut sides, Phase::Orders, None, |ctx| {
         if !(ctx.m.released && ctx.sides[0].submitted && ctx.sides[1].submitted) {
             return;
         }

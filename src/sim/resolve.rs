@@ -1,220 +1,173 @@
-//! The outcome systems, in the order `TurnSystems` chains them. Each iterates over
-//! every match in `Phase::Resolution`, so one schedule run resolves one match or
-//! ten thousand alike.
+//! The outcome systems. Resolution is one system that runs the eight steps in
+//! `TurnSystems::Resolution`'s order on each match in `Phase::Resolution`, so a
+//! match's sides are fetched once per turn and one schedule run resolves one
+//! match or ten thousand alike. The briefing is the other system here.
 
 use super::components::*;
 use super::rules::{Ctx, stance_of};
-use crate::scenario::compiled::{CTrigger, CVerdict, Compiled};
+use crate::scenario::compiled::CVerdict;
 use crate::scenario::limits::MAX_EVENTS_PER_TURN;
 use crate::scenario::schema::Stance;
 use bevy::prelude::*;
 use rand::RngExt;
 
-/// Runs `step` on every match in `phase`, with both of its sides borrowed.
+/// Runs `step` on every match in `phase`, with both of its sides borrowed and,
+/// given a buffer, the match's metric values lent out flat in it (and written
+/// back after the step); without one, `Ctx::v` is empty.
 pub fn for_each_match(
     matches: &mut Query<(&mut Match, &MatchScenario)>,
     sides: &mut Query<&mut Side>,
     phase: Phase,
-    step: impl FnMut(&mut Ctx),
-) {
-    for_each_match_if(matches, sides, phase, |_, _| true, step);
-}
-
-/// `for_each_match`, skipping matches that `wanted` says have nothing to do —
-/// before their sides are fetched, which is most of a step's cost in tournaments.
-pub fn for_each_match_if(
-    matches: &mut Query<(&mut Match, &MatchScenario)>,
-    sides: &mut Query<&mut Side>,
-    phase: Phase,
-    wanted: impl Fn(&Compiled, &Match) -> bool,
+    mut values: Option<&mut Vec<f64>>,
     mut step: impl FnMut(&mut Ctx),
 ) {
     for (mut m, scenario) in matches.iter_mut() {
-        if m.phase != phase || !wanted(&scenario.0.compiled, &m) {
+        if m.phase != phase {
             continue;
         }
         let players = m.players;
         let Ok([mut a, mut b]) = sides.get_many_mut(players) else {
             continue;
         };
+        let mut none = [];
+        let v: &mut [f64] = match values.as_deref_mut() {
+            Some(v) => {
+                // `spawn_match` sizes these from the scenario, and nothing resizes them.
+                v.clear();
+                v.extend_from_slice(&m.shared);
+                v.extend_from_slice(&a.metrics);
+                v.extend_from_slice(&b.metrics);
+                v
+            }
+            None => &mut none,
+        };
         let mut ctx = Ctx {
             c: &scenario.0.compiled,
+            p: &scenario.0.program,
             s: &scenario.0.scenario,
             m: &mut m,
             sides: [&mut a, &mut b],
+            v,
         };
         step(&mut ctx);
+        if !ctx.v.is_empty() {
+            let (shared, players) = ctx.v.split_at(ctx.m.shared.len());
+            let (first, second) = players.split_at(ctx.sides[0].metrics.len());
+            ctx.m.shared.copy_from_slice(shared);
+            ctx.sides[0].metrics.copy_from_slice(first);
+            ctx.sides[1].metrics.copy_from_slice(second);
+        }
     }
 }
 
-/// Step 1: the effects of each side's options, the US (first player) first.
-pub fn apply_option_effects(
+/// Resolves the turn of every match whose orders are sealed, step by step.
+pub fn resolve_turns(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
+    mut values: Local<Vec<f64>>,
 ) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        let c: &Compiled = ctx.c;
-        for p in 0..2u8 {
-            let choices = std::mem::take(&mut ctx.sides[p as usize].orders.choices);
-            for (d, (&o, decision)) in choices.iter().zip(&c.decisions[p as usize]).enumerate() {
-                if let Some(option) = decision.options.get(o as usize) {
-                    let cause = Cause::Option {
-                        player: p,
-                        decision: d as u16,
-                        option: o,
-                    };
-                    ctx.apply_all(&option.effects, Some(p), cause);
-                }
-            }
-            ctx.sides[p as usize].orders.choices = choices;
-            let answers = std::mem::take(&mut ctx.sides[p as usize].orders.answers);
-            for &(event, o) in &answers {
-                // Remembered before the effects, so this turn's rules can test the answer.
-                let answered = &mut ctx.sides[p as usize].answered;
-                match answered.iter_mut().find(|(e, _)| *e == event) {
-                    Some(entry) => entry.1 = o,
-                    None => answered.push((event, o)),
-                }
-                if let Some((_, decision)) = &c.events[event as usize].choice
-                    && let Some(option) = decision.options.get(o as usize)
-                {
-                    ctx.apply_all(
-                        &option.effects,
-                        Some(p),
-                        Cause::EventChoice { event, option: o },
-                    );
-                }
-            }
-            ctx.sides[p as usize].orders.answers = answers;
+    let values = Some(&mut *values);
+    for_each_match(&mut matches, &mut sides, Phase::Resolution, values, |ctx| {
+        let p = ctx.p;
+        apply_option_effects(ctx);
+        ctx.run_rules(&p.joint, Cause::JointRule);
+        ctx.run_rules(&p.chance, Cause::ChanceRule);
+        apply_perception_noise(ctx);
+        apply_fired_events(ctx);
+        ctx.clamp();
+        // Clamped again so scores respect their range too.
+        if !p.score.is_empty() {
+            ctx.run_rules(&p.score, Cause::ScoreRule);
+            ctx.clamp();
         }
+        check_end(ctx);
     });
 }
 
-/// Step 2: rules on combinations of both sides' choices.
-pub fn apply_joint_rules(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for_each_match_if(
-        &mut matches,
-        &mut sides,
-        Phase::Resolution,
-        |c, _| !c.joint.is_empty(),
-        |ctx| {
-            ctx.run_rules(&ctx.c.joint, Cause::JointRule);
-        },
-    );
-}
-
-/// Step 3: rules of chance and friction.
-pub fn apply_chance_rules(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for_each_match_if(
-        &mut matches,
-        &mut sides,
-        Phase::Resolution,
-        |c, _| !c.chance.is_empty(),
-        |ctx| {
-            ctx.run_rules(&ctx.c.chance, Cause::ChanceRule);
-        },
-    );
+/// Step 1: the effects of each side's options, the US (first player) first; then
+/// its answers to event choices.
+fn apply_option_effects(ctx: &mut Ctx) {
+    let prog = ctx.p;
+    for p in 0..2u8 {
+        let choices = std::mem::take(&mut ctx.sides[p as usize].orders.choices);
+        for (d, (&o, options)) in choices.iter().zip(&prog.options[p as usize]).enumerate() {
+            if let Some(option) = options.get(o as usize) {
+                let cause = Cause::Option {
+                    player: p,
+                    decision: d as u16,
+                    option: o,
+                };
+                ctx.apply_all(&option.effects, cause);
+            }
+        }
+        ctx.sides[p as usize].orders.choices = choices;
+        let answers = std::mem::take(&mut ctx.sides[p as usize].orders.answers);
+        for &(event, o) in &answers {
+            // Remembered before the effects, so this turn's rules can test the answer.
+            let answered = &mut ctx.sides[p as usize].answered;
+            match answered.iter_mut().find(|(e, _)| *e == event) {
+                Some(entry) => entry.1 = o,
+                None => answered.push((event, o)),
+            }
+            if let Some(effects) = prog.events[event as usize].answers.get(o as usize) {
+                ctx.apply_all(
+                    &effects[p as usize],
+                    Cause::EventChoice { event, option: o },
+                );
+            }
+        }
+        ctx.sides[p as usize].orders.answers = answers;
+    }
 }
 
 /// Step 4: perception noise. Each decision a rule did not already misreport is
 /// seen as its opposite stance with the match's noise probability.
-pub fn apply_perception_noise(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for_each_match_if(
-        &mut matches,
-        &mut sides,
-        Phase::Resolution,
-        |_, m| m.noise > 0.0,
-        |ctx| {
-            let c = ctx.c;
-            let noise = ctx.m.noise;
-            for observer in 0..2 {
-                let actor = 1 - observer;
-                if noise > 0.0 {
-                    for (d, decision) in c.decisions[actor].iter().enumerate() {
-                        if ctx.sides[observer].misreported[d] || ctx.m.rng.random::<f64>() >= noise
-                        {
-                            continue;
-                        }
-                        let true_option = ctx.sides[actor].orders.choices[d];
-                        let stance = decision
-                            .options
-                            .get(true_option as usize)
-                            .map_or(Stance::Cooperate, |o| o.stance);
-                        let flipped = match stance {
-                            Stance::Cooperate => Stance::Defect,
-                            Stance::Defect => Stance::Cooperate,
-                        };
-                        ctx.sides[observer].perceived[d] = decision.option_for(flipped);
-                    }
-                }
+fn apply_perception_noise(ctx: &mut Ctx) {
+    let c = ctx.c;
+    let noise = ctx.m.noise;
+    if noise <= 0.0 {
+        return;
+    }
+    for observer in 0..2 {
+        let actor = 1 - observer;
+        for (d, decision) in c.decisions[actor].iter().enumerate() {
+            if ctx.sides[observer].misreported[d] || ctx.m.rng.random::<f64>() >= noise {
+                continue;
             }
-        },
-    );
+            let true_option = ctx.sides[actor].orders.choices[d];
+            let stance = decision
+                .options
+                .get(true_option as usize)
+                .map_or(Stance::Cooperate, |o| o.stance);
+            let flipped = match stance {
+                Stance::Cooperate => Stance::Defect,
+                Stance::Defect => Stance::Cooperate,
+            };
+            ctx.sides[observer].perceived[d] = decision.option_for(flipped);
+        }
+    }
 }
 
 /// Step 5: events fired by effects this turn apply their effects.
-pub fn apply_fired_events(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for_each_match_if(
-        &mut matches,
-        &mut sides,
-        Phase::Resolution,
-        |_, m| !m.pending.is_empty(),
-        |ctx| {
-            let c = ctx.c;
-            let mut applied = 0;
-            while let Some(e) = (!ctx.m.pending.is_empty()).then(|| ctx.m.pending.remove(0)) {
-                let event = &c.events[e as usize];
-                if (!event.repeatable && ctx.m.fired[e as usize] > 0)
-                    || applied >= MAX_EVENTS_PER_TURN
-                {
-                    continue;
-                }
-                applied += 1;
-                ctx.m.fired[e as usize] += 1;
-                ctx.m.consequences.push(e);
-                ctx.apply_all(&event.effects, None, Cause::Event(e));
-            }
-        },
-    );
-}
-
-/// Step 6: every metric back inside its declared range.
-pub fn clamp_metrics(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        ctx.clamp()
-    });
-}
-
-/// Step 7: score rules, then clamp again so scores respect their range too.
-pub fn apply_score_rules(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
-    for_each_match_if(
-        &mut matches,
-        &mut sides,
-        Phase::Resolution,
-        |c, _| !c.score.is_empty(),
-        |ctx| {
-            ctx.run_rules(&ctx.c.score, Cause::ScoreRule);
-            ctx.clamp();
-        },
-    );
+fn apply_fired_events(ctx: &mut Ctx) {
+    let (c, prog) = (ctx.c, ctx.p);
+    let mut applied = 0;
+    let mut next = 0;
+    // Read in order while effects may append more: what `remove(0)` did, without the shifting.
+    while next < ctx.m.pending.len() {
+        let e = ctx.m.pending[next];
+        next += 1;
+        if (!c.events[e as usize].repeatable && ctx.m.fired[e as usize] > 0)
+            || applied >= MAX_EVENTS_PER_TURN
+        {
+            continue;
+        }
+        applied += 1;
+        ctx.m.fired[e as usize] += 1;
+        ctx.m.consequences.push(e);
+        ctx.apply_all(&prog.events[e as usize].effects, Cause::Event(e));
+    }
+    ctx.m.pending.clear();
 }
 
 /// Which of the scenario's endings ended the game.
@@ -227,79 +180,78 @@ enum Ending {
 /// Step 8: early endings in order, then the turn limit (its cases in order, then the
 /// plain ending on time); then each side remembers
 /// the turn. The match moves on to `Report`.
-pub fn check_end(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, |ctx| {
-        let c = ctx.c;
-        let score = |ctx: &Ctx, p: usize| ctx.sides[p].metrics[c.score_metric as usize];
-        let scores = [score(ctx, 0), score(ctx, 1)];
-        for p in 0..2 {
-            let seen = stance_of(&c.decisions[1 - p], &ctx.sides[p].perceived);
-            let mine = ctx.sides[p].stance;
-            if seen == Stance::Defect {
-                ctx.sides[p].seen_defections += 1;
-            }
-            ctx.sides[p].history.push(Memory {
-                mine,
-                seen,
-                lead: scores[p] - scores[1 - p],
-            });
+fn check_end(ctx: &mut Ctx) {
+    let (c, prog) = (ctx.c, ctx.p);
+    let scores = prog.score_vars.map(|x| ctx.v[x as usize]);
+    for p in 0..2 {
+        let seen = stance_of(&c.decisions[1 - p], &ctx.sides[p].perceived);
+        let mine = ctx.sides[p].stance;
+        if seen == Stance::Defect {
+            ctx.sides[p].seen_defections += 1;
         }
-        let early = c
-            .early
-            .iter()
-            .enumerate()
-            .find_map(|(i, e)| ctx.eval(&e.when, None).then_some((i, e.verdict)));
-        // An unknown end is drawn after every turn but the last, and only then.
-        let stops = |m: &mut crate::sim::components::Match| {
-            m.continuation
-                .is_some_and(|go_on| m.rng.random::<f64>() >= go_on)
+        ctx.sides[p].history.push(Memory {
+            mine,
+            seen,
+            lead: scores[p] - scores[1 - p],
+        });
+    }
+    let early = (prog.early.iter().zip(&c.early))
+        .enumerate()
+        .find_map(|(i, (t, e))| ctx.test(t).then_some((i, e.verdict)));
+    // An unknown end is drawn after every turn but the last, and only then.
+    let stops = |m: &mut crate::sim::components::Match| {
+        m.continuation
+            .is_some_and(|go_on| m.rng.random::<f64>() >= go_on)
+    };
+    let verdict = match early {
+        Some((i, v)) => Some((Some(Ending::Early(i)), v)),
+        // The turn limit, or an unknown end drawn now: the on-time endings.
+        None if ctx.m.turn >= ctx.m.turns || stops(ctx.m) => Some(
+            (prog.on_time_cases.iter().zip(&c.on_time_cases))
+                .enumerate()
+                .find_map(|(i, (t, e))| {
+                    ctx.test(t)
+                        .then_some((Some(Ending::OnTimeCase(i)), e.verdict))
+                })
+                .unwrap_or((None, c.on_time)),
+        ),
+        None => None,
+    };
+    if let Some((ending, verdict)) = verdict {
+        let won = match verdict {
+            CVerdict::Win(p) => [p == 0, p == 1],
+            CVerdict::Lose(p) => [p == 1, p == 0],
+            CVerdict::BothWin => [true, true],
+            CVerdict::BothLose | CVerdict::NoWinner => [false, false],
+            CVerdict::ByScore => [scores[0] > scores[1], scores[1] > scores[0]],
         };
-        let verdict = match early {
-            Some((i, v)) => Some((Some(Ending::Early(i)), v)),
-            // The turn limit, or an unknown end drawn now: the on-time endings.
-            None if ctx.m.turn >= ctx.m.turns || stops(ctx.m) => Some(
-                c.on_time_cases
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, e)| {
-                        ctx.eval(&e.when, None)
-                            .then_some((Some(Ending::OnTimeCase(i)), e.verdict))
-                    })
-                    .unwrap_or((None, c.on_time)),
-            ),
-            None => None,
+        let s = ctx.s;
+        let (ending, text) = match ending.map(|e| match e {
+            Ending::Early(i) => &s.endings.early[i],
+            Ending::OnTimeCase(i) => &s.endings.on_time_cases[i],
+        }) {
+            Some(e) => (Some(e.id.clone()), e.text.clone()),
+            None => (None, s.endings.on_time.clone()),
         };
-        if let Some((ending, verdict)) = verdict {
-            let won = match verdict {
-                CVerdict::Win(p) => [p == 0, p == 1],
-                CVerdict::Lose(p) => [p == 1, p == 0],
-                CVerdict::BothWin => [true, true],
-                CVerdict::BothLose | CVerdict::NoWinner => [false, false],
-                CVerdict::ByScore => [scores[0] > scores[1], scores[1] > scores[0]],
-            };
-            let s = ctx.s;
-            let (ending, text) = match ending.map(|e| match e {
-                Ending::Early(i) => &s.endings.early[i],
-                Ending::OnTimeCase(i) => &s.endings.on_time_cases[i],
-            }) {
-                Some(e) => (Some(e.id.clone()), e.text.clone()),
-                None => (None, s.endings.on_time.clone()),
-            };
-            ctx.m.outcome = Some(Outcome {
-                ending,
-                won,
-                text,
-                scores,
-            });
-        }
-        ctx.m.phase = Phase::Report;
-    });
+        ctx.m.outcome = Some(Outcome {
+            ending,
+            won,
+            text,
+            scores,
+        });
+    }
+    ctx.m.phase = Phase::Report;
 }
 
 /// At the start of a turn: events whose triggers hold fire, and their news is kept.
-pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
-    for_each_match(&mut matches, &mut sides, Phase::Briefing, |ctx| {
-        let c = ctx.c;
+pub fn run_briefing(
+    mut matches: Query<(&mut Match, &MatchScenario)>,
+    mut sides: Query<&mut Side>,
+    mut values: Local<Vec<f64>>,
+) {
+    let values = Some(&mut *values);
+    for_each_match(&mut matches, &mut sides, Phase::Briefing, values, |ctx| {
+        let (c, prog) = (ctx.c, ctx.p);
         ctx.m.news.clear();
         ctx.m.consequences.clear();
         ctx.m.changes.clear();
@@ -309,14 +261,14 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
             side.submitted = false;
         }
         let turn = ctx.m.turn;
-        for (e, event) in c.events.iter().enumerate() {
-            if !event.repeatable && ctx.m.fired[e] > 0 {
+        for (e, (event, compiled)) in prog.events.iter().zip(&c.events).enumerate() {
+            if !compiled.repeatable && ctx.m.fired[e] > 0 {
                 continue;
             }
-            let triggered = match &event.trigger {
-                CTrigger::AtTurn(t) => *t == turn,
-                CTrigger::When(cond) => ctx.eval(cond, None),
-                CTrigger::Fired => false,
+            // Outside its turns a trigger is false and draws nothing: not evaluated.
+            let triggered = match &event.when {
+                Some(t) if (event.turns.0..=event.turns.1).contains(&turn) => ctx.test(t),
+                _ => false,
             };
             // An announced event fires here like a triggered one: news, effects, and
             // its choice offered, so both sides answer it in this turn's orders.
@@ -327,8 +279,8 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
             if triggered || announced {
                 ctx.m.fired[e] += 1;
                 ctx.m.news.push(e as u16);
-                ctx.apply_all(&event.effects, None, Cause::Event(e as u16));
-                if let Some((p, _)) = &event.choice {
+                ctx.apply_all(&event.effects, Cause::Event(e as u16));
+                if let Some((p, _)) = &compiled.choice {
                     ctx.sides[*p as usize].offered.push(e as u16);
                 }
             }
@@ -340,11 +292,11 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
             for p in 0..2u8 {
                 let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
                 masks.clear();
-                for d in &c.decisions[p as usize] {
+                for options in prog.options[p as usize].iter() {
                     let mut mask = 0u64;
-                    for (o, option) in d.options.iter().enumerate() {
+                    for (o, option) in options.iter().enumerate() {
                         let open = match &option.available {
-                            Some(cond) => ctx.eval(cond, Some(p)),
+                            Some(t) => ctx.test(t),
                             None => true,
                         };
                         mask |= u64::from(open) << o;

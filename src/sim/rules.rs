@@ -1,135 +1,136 @@
-//! Evaluating conditions and applying effects on one match. Pure functions over a
-//! borrowed view of the match and its sides, so the ECS systems stay thin and the
-//! logic is testable without a `World`.
+//! Evaluating conditions and applying effects on one match, in the scenario's
+//! `Program` form (every slot and player absolute). Pure functions over a borrowed
+//! view of the match and its sides, so the ECS systems stay thin and the logic is
+//! testable without a `World`.
 
 use super::components::{Cause, Change, Match, Side};
 use crate::scenario::compiled::*;
+use crate::scenario::program::{Op, Program, Rule, Test, Var};
 use crate::scenario::schema::Stance;
 use rand::RngExt;
 
-/// A mutable view of one match during resolution.
+/// A mutable view of one match during resolution. The match's metric values are
+/// lent out as one flat array in the program's order (`v`), and written back
+/// when the step is over (`resolve::for_each_match`).
 pub struct Ctx<'a> {
     pub c: &'a Compiled,
+    pub p: &'a Program,
     pub s: &'a crate::scenario::Scenario,
     pub m: &'a mut Match,
     pub sides: [&'a mut Side; 2],
+    pub v: &'a mut [f64],
 }
 
 impl Ctx<'_> {
-    pub fn get(&self, slot: Slot, owner: Option<u8>) -> f64 {
-        match slot {
-            Slot::Shared(i) => self.m.shared[i as usize],
-            Slot::Player(p, i) => self.sides[p as usize].metrics[i as usize],
-            Slot::Mine(i) => self.sides[Who::Mine.resolve(owner) as usize].metrics[i as usize],
-            Slot::Theirs(i) => self.sides[Who::Theirs.resolve(owner) as usize].metrics[i as usize],
-        }
-    }
-
-    /// The slot with a relative player made absolute.
-    fn absolute(slot: Slot, owner: Option<u8>) -> Slot {
-        match slot {
-            Slot::Mine(i) => Slot::Player(Who::Mine.resolve(owner), i),
-            Slot::Theirs(i) => Slot::Player(Who::Theirs.resolve(owner), i),
-            s => s,
-        }
-    }
-
-    fn cell(&mut self, slot: Slot) -> &mut f64 {
-        match slot {
-            Slot::Shared(i) => &mut self.m.shared[i as usize],
-            Slot::Player(p, i) => &mut self.sides[p as usize].metrics[i as usize],
-            // `absolute` has removed relative slots before this is called.
-            Slot::Mine(i) | Slot::Theirs(i) => &mut self.sides[0].metrics[i as usize],
-        }
-    }
-
     /// Writes a metric, logging the change when the match explains itself.
-    pub fn set(&mut self, slot: Slot, value: f64, cause: Cause) {
-        let cell = self.cell(slot);
+    #[inline]
+    pub fn set(&mut self, var: Var, value: f64, cause: Cause) {
+        let cell = &mut self.v[var as usize];
         let before = *cell;
         // A NaN can only come from arithmetic on extreme values; keep the old value.
         let after = if value.is_nan() { before } else { value };
         *cell = after;
         if self.m.explain && before != after {
-            self.m.changes.push(Change {
-                slot,
-                before,
-                after,
-                cause,
-            });
+            self.log(var, before, after, cause);
         }
     }
 
-    pub fn eval(&mut self, cond: &Cond, owner: Option<u8>) -> bool {
-        match cond {
-            Cond::Always => true,
-            Cond::Above(s, v) => self.get(*s, owner) > *v,
-            Cond::Below(s, v) => self.get(*s, owner) < *v,
-            Cond::Between(s, lo, hi) => (*lo..=*hi).contains(&self.get(*s, owner)),
-            Cond::Chose {
-                who,
+    /// Kept out of line: tournaments never explain, and the hot path stays small.
+    #[cold]
+    #[inline(never)]
+    fn log(&mut self, var: Var, before: f64, after: f64, cause: Cause) {
+        self.m.changes.push(Change {
+            slot: self.p.slots[var as usize],
+            before,
+            after,
+            cause,
+        });
+    }
+
+    /// Whether a test holds now; draws from the match RNG exactly where the
+    /// scenario's condition does. Inlined where it is called, so a leaf test
+    /// costs no call; lists go through `all`/`any`, which are not.
+    #[inline]
+    pub fn test(&mut self, t: &Test) -> bool {
+        match *t {
+            Test::Always => true,
+            Test::Above(x, v) => self.v[x as usize] > v,
+            Test::Below(x, v) => self.v[x as usize] < v,
+            Test::Between(x, lo, hi) => (lo..=hi).contains(&self.v[x as usize]),
+            Test::Chose {
+                player,
                 decision,
                 option,
-                last,
             } => {
-                let side = &self.sides[who.resolve(owner) as usize];
-                let orders = if *last {
-                    side.last_orders.as_ref()
-                } else {
-                    Some(&side.orders)
-                };
-                orders.and_then(|o| o.choices.get(*decision as usize)) == Some(option)
+                self.sides[player as usize]
+                    .orders
+                    .choices
+                    .get(decision as usize)
+                    == Some(&option)
             }
-            Cond::Played { who, stance, last } => {
-                let side = &self.sides[who.resolve(owner) as usize];
-                let played = if *last {
-                    side.last_stance
-                } else {
-                    Some(side.stance)
-                };
-                played == Some(*stance)
+            Test::ChoseLast {
+                player,
+                decision,
+                option,
+            } => {
+                self.sides[player as usize]
+                    .last_orders
+                    .as_ref()
+                    .and_then(|o| o.choices.get(decision as usize))
+                    == Some(&option)
             }
-            Cond::Turn(from, to) => (*from..=*to).contains(&self.m.turn),
-            Cond::Chance(p) => self.m.rng.random::<f64>() < *p,
-            Cond::ChancePer(s, base, per) => {
+            Test::Played { player, stance } => self.sides[player as usize].stance == stance,
+            Test::PlayedLast { player, stance } => {
+                self.sides[player as usize].last_stance == Some(stance)
+            }
+            Test::Turn(from, to) => (from..=to).contains(&self.m.turn),
+            Test::Chance(p) => self.m.rng.random::<f64>() < p,
+            Test::ChancePer(x, base, per) => {
                 // A NaN from extreme values counts as no chance at all.
-                let p = (base + per * self.get(*s, owner)).clamp(0.0, 1.0);
+                let p = (base + per * self.v[x as usize]).clamp(0.0, 1.0);
                 self.m.rng.random::<f64>() < if p.is_nan() { 0.0 } else { p }
             }
-            Cond::Fired(e) => self.m.fired[*e as usize] > 0,
-            Cond::Answered { who, event, option } => self.sides[who.resolve(owner) as usize]
+            Test::Fired(e) => self.m.fired[e as usize] > 0,
+            Test::Answered {
+                player,
+                event,
+                option,
+            } => self.sides[player as usize]
                 .answered
-                .contains(&(*event, *option)),
-            Cond::All(list) => list.iter().all(|c| self.eval(c, owner)),
-            Cond::Any(list) => list.iter().any(|c| self.eval(c, owner)),
-            Cond::Not(c) => !self.eval(c, owner),
+                .contains(&(event, option)),
+            Test::All(ref list) => self.all(list),
+            Test::Any(ref list) => self.any(list),
+            Test::Not(ref inner) => !self.all(std::slice::from_ref(inner)),
         }
     }
 
-    pub fn apply(&mut self, effect: &Eff, owner: Option<u8>, cause: Cause) {
-        match *effect {
-            Eff::Add(s, v) => {
-                let s = Self::absolute(s, owner);
-                self.set(s, self.get(s, None) + v, cause)
+    #[inline(never)]
+    fn all(&mut self, list: &[Test]) -> bool {
+        list.iter().all(|t| self.test(t))
+    }
+
+    #[inline(never)]
+    fn any(&mut self, list: &[Test]) -> bool {
+        list.iter().any(|t| self.test(t))
+    }
+
+    #[inline]
+    pub fn apply(&mut self, op: Op, cause: Cause) {
+        match op {
+            Op::Add(x, v) => self.set(x, self.v[x as usize] + v, cause),
+            Op::Set(x, v) => self.set(x, v, cause),
+            Op::Scale(x, f) => self.set(x, self.v[x as usize] * f, cause),
+            Op::AddPer(x, per, f) => {
+                let add = self.v[per as usize] * f;
+                self.set(x, self.v[x as usize] + add, cause)
             }
-            Eff::Set(s, v) => self.set(Self::absolute(s, owner), v, cause),
-            Eff::Scale(s, f) => {
-                let s = Self::absolute(s, owner);
-                self.set(s, self.get(s, None) * f, cause)
-            }
-            Eff::AddPer(s, per, f) => {
-                let s = Self::absolute(s, owner);
-                let add = self.get(per, owner) * f;
-                self.set(s, self.get(s, None) + add, cause)
-            }
-            Eff::Fire(e) => self.m.pending.push(e),
-            Eff::Misperceive {
-                who,
+            Op::Fire(e) => self.m.pending.push(e),
+            Op::Misperceive {
+                observer,
                 decision,
                 shown,
             } => {
-                let observer = 1 - who.resolve(owner) as usize;
-                let side = &mut self.sides[observer];
+                let side = &mut self.sides[observer as usize];
                 if let Some(p) = side.perceived.get_mut(decision as usize) {
                     *p = shown;
                     side.misreported[decision as usize] = true;
@@ -138,46 +139,32 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn apply_all(&mut self, effects: &[Eff], owner: Option<u8>, cause: Cause) {
-        for e in effects {
-            self.apply(e, owner, cause);
+    pub fn apply_all(&mut self, ops: &[Op], cause: Cause) {
+        for &op in ops {
+            self.apply(op, cause);
         }
     }
 
     /// Runs a rule list in order; `cause` names a rule by its index.
-    pub fn run_rules(&mut self, rules: &[CRule], cause: fn(u16) -> Cause) {
+    pub fn run_rules(&mut self, rules: &[Rule], cause: fn(u16) -> Cause) {
         for (i, r) in rules.iter().enumerate() {
-            if self.eval(&r.when, None) {
-                self.apply_all(&r.effects, None, cause(i as u16));
+            if self.test(&r.when) {
+                self.apply_all(&r.effects, cause(i as u16));
             }
         }
     }
 
     /// Pulls every metric back inside its declared range.
     pub fn clamp(&mut self) {
-        let c = self.c;
-        for (i, def) in c.shared.iter().enumerate() {
-            let v = self.m.shared[i];
+        for (x, b) in self.p.bounds.iter().enumerate() {
+            let v = self.v[x];
             let clamped = if v.is_nan() {
-                def.initial[0]
+                b.initial
             } else {
-                v.clamp(def.min, def.max)
+                v.clamp(b.min, b.max)
             };
             if clamped != v {
-                self.set(Slot::Shared(i as u16), clamped, Cause::Clamp);
-            }
-        }
-        for p in 0..2u8 {
-            for (i, def) in c.per_player.iter().enumerate() {
-                let v = self.sides[p as usize].metrics[i];
-                let clamped = if v.is_nan() {
-                    def.initial[p as usize]
-                } else {
-                    v.clamp(def.min, def.max)
-                };
-                if clamped != v {
-                    self.set(Slot::Player(p, i as u16), clamped, Cause::Clamp);
-                }
+                self.set(x as Var, clamped, Cause::Clamp);
             }
         }
     }

@@ -34,25 +34,30 @@ impl Headless {
     /// Runs until every match is over, or a match stops making progress (it waits
     /// for orders that will not come). Returns the number of schedule runs.
     pub fn run_to_end(&mut self) -> usize {
+        // One query state for the whole run: making one costs more than a small
+        // batch's turn.
+        let mut matches = self.app.world_mut().query::<&Match>();
+        // (progress, all over): progress grows with every step any match takes.
+        let mut look = |world: &World| {
+            matches.iter(world).fold((0u64, true), |(sum, over), m| {
+                (
+                    sum + m.turn as u64 * 8 + m.phase as u64,
+                    over && m.phase == Phase::GameOver,
+                )
+            })
+        };
         let mut runs = 0;
         loop {
-            let before = self.progress();
-            if self.all_over() {
+            let (before, over) = look(self.app.world());
+            if over {
                 return runs;
             }
             self.step();
             runs += 1;
-            if self.progress() == before {
+            if look(self.app.world()).0 == before {
                 return runs;
             }
         }
-    }
-
-    fn progress(&mut self) -> u64 {
-        let mut q = self.app.world_mut().query::<&Match>();
-        q.iter(self.app.world())
-            .map(|m| m.turn as u64 * 8 + m.phase as u64)
-            .sum()
     }
 
     pub fn all_over(&mut self) -> bool {

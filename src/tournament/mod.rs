@@ -15,8 +15,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Matches resolved together in one world; bounds memory on huge tournaments.
-const BATCH: usize = 4096;
+/// Most matches resolved together in one world. Each holds its whole history
+/// while it plays (a 200-turn match about 10 KB), so this bounds a worker's
+/// memory; a few hundred matches already amortise a schedule run (DESIGN.md).
+const BATCH: usize = 256;
 
 pub struct Config {
     pub scenario: Arc<LoadedScenario>,
@@ -67,21 +69,34 @@ pub struct Results {
     pub win_rate: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
+/// How many matches a round robin of `entrants` plays: every unordered pair,
+/// self-play included, once per repetition.
+pub fn match_count(entrants: usize, repetitions: u32) -> u64 {
+    (entrants * (entrants + 1) / 2) as u64 * u64::from(repetitions)
+}
+
+/// The `index`-th match of the round robin (in the order `pairings` lists them):
+/// computed, not stored, so a tournament's memory does not grow with its length.
+pub fn pairing(entrants: usize, seed: u64, index: u64) -> Pairing {
+    let per_rep = (entrants * (entrants + 1) / 2).max(1) as u64;
+    let (rep, mut k) = (index / per_rep, (index % per_rep) as usize);
+    let mut i = 0;
+    while k >= entrants - i {
+        k -= entrants - i;
+        i += 1;
+    }
+    let j = i + k;
+    let seats = if rep % 2 == 0 { [i, j] } else { [j, i] };
+    let seed = splitmix(seed ^ splitmix((rep << 40) | ((i as u64) << 20) | j as u64));
+    Pairing { seats, seed }
+}
+
 /// Every unordered pair, self-play included, once per repetition; seats alternate
 /// by repetition so asymmetric scenarios are fair.
 pub fn pairings(entrants: usize, repetitions: u32, seed: u64) -> Vec<Pairing> {
-    let mut out = Vec::new();
-    for rep in 0..repetitions {
-        for i in 0..entrants {
-            for j in i..entrants {
-                let seats = if rep % 2 == 0 { [i, j] } else { [j, i] };
-                let seed =
-                    splitmix(seed ^ splitmix(((rep as u64) << 40) | ((i as u64) << 20) | j as u64));
-                out.push(Pairing { seats, seed });
-            }
-        }
-    }
-    out
+    (0..match_count(entrants, repetitions))
+        .map(|k| pairing(entrants, seed, k))
+        .collect()
 }
 
 /// SplitMix64: spreads nearby inputs into unrelated seeds.
@@ -92,39 +107,35 @@ fn splitmix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Plays `pairings` in one world per batch; results come back in pairing order.
-pub fn play_batch(
-    config: &Config,
-    pairings: &[Pairing],
-    progress: &(dyn Fn(u64) + Sync),
-) -> Vec<MatchResult> {
-    let mut results = Vec::with_capacity(pairings.len());
-    for chunk in pairings.chunks(BATCH) {
-        let mut h = Headless::default();
-        let ids: Vec<Entity> = chunk
-            .iter()
-            .map(|p| {
-                let controllers = p.seats.map(|e| config.entrants[e].controller());
-                h.spawn(MatchSetup {
-                    scenario: config.scenario.clone(),
-                    seed: p.seed,
-                    turns: config.turns,
-                    noise: config.noise,
-                    continuation: None,
-                    controllers,
-                    explain: false,
-                    hold: false,
-                    record_as: None,
-                })
+/// Plays `pairings` in `h`'s world, which it leaves empty; results come back in
+/// pairing order. A worker reuses one world for all its batches.
+pub fn play_batch(config: &Config, h: &mut Headless, pairings: &[Pairing]) -> Vec<MatchResult> {
+    let ids: Vec<Entity> = pairings
+        .iter()
+        .map(|p| {
+            let controllers = p.seats.map(|e| config.entrants[e].controller());
+            h.spawn(MatchSetup {
+                scenario: config.scenario.clone(),
+                seed: p.seed,
+                turns: config.turns,
+                noise: config.noise,
+                continuation: None,
+                controllers,
+                explain: false,
+                hold: false,
+                record_as: None,
             })
-            .collect();
-        h.run_to_end();
-        // Where the scenario declares no winner (the abstract dilemmas), a match is
-        // won as in Axelrod's tournaments: by the higher score.
-        let by_score =
-            config.scenario.compiled.on_time == crate::scenario::compiled::CVerdict::NoWinner;
-        let world = h.app.world();
-        for &m in &ids {
+        })
+        .collect();
+    h.run_to_end();
+    // Where the scenario declares no winner (the abstract dilemmas), a match is
+    // won as in Axelrod's tournaments: by the higher score.
+    let by_score =
+        config.scenario.compiled.on_time == crate::scenario::compiled::CVerdict::NoWinner;
+    let world = h.app.world();
+    let results = ids
+        .iter()
+        .map(|&m| {
             let state = world.get::<Match>(m).expect("spawned");
             // A match that stalled has no outcome: zero scores, nobody wins.
             let (scores, won) = state.outcome.as_ref().map_or(([0.0; 2], [false; 2]), |o| {
@@ -144,117 +155,200 @@ pub fn play_batch(
                     .filter(|h| h.mine == Stance::Cooperate)
                     .count() as u32
             });
-            results.push(MatchResult {
+            MatchResult {
                 scores,
                 won,
                 cooperations,
                 turns: sides[0].history.len() as u32,
-            });
-        }
-        progress(chunk.iter().map(|_| 1u64).sum());
+            }
+        })
+        .collect();
+    let world = h.app.world_mut();
+    for m in ids {
+        crate::sim::despawn_match(world, m);
     }
+    // Despawning records each removed component for change detection, which an
+    // `App` forgets every frame; a reused world must forget them too or grow.
+    world.clear_trackers();
     results
 }
 
-/// Runs the round robin on `config.threads` threads and tallies it.
+/// Batches per worker thread, at least, when there are several: small enough that
+/// a thread slowed by other work on the machine leaves its share to the others,
+/// large enough that one schedule run still resolves many matches. One thread
+/// plays batches as large as `BATCH`, since each batch costs its own schedule runs.
+const BATCHES_PER_THREAD: u64 = 8;
+
+/// Runs the round robin on `config.threads` threads and tallies it as it goes.
+/// Threads take batches of matches from a shared counter, so a slowed thread
+/// holds up nobody; batches are tallied in pairing order, so the results do not
+/// depend on the thread count; and only the running tallies and the batches in
+/// flight are kept, so memory stays flat however many matches are played.
 pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Results {
-    let pairings = pairings(config.entrants.len(), config.repetitions, config.seed);
-    let threads = config.threads.max(1).min(pairings.len().max(1));
-    let per = pairings.len().div_ceil(threads);
-    let results: Vec<MatchResult> = std::thread::scope(|scope| {
-        let handles: Vec<_> = pairings
-            .chunks(per.max(1))
-            .map(|chunk| scope.spawn(move || play_batch(config, chunk, progress)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a tournament worker panicked"))
-            .collect()
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let n = config.entrants.len();
+    let total = match_count(n, config.repetitions);
+    let threads = config.threads.max(1).min(total.max(1) as usize);
+    let shares = if threads > 1 {
+        threads as u64 * BATCHES_PER_THREAD
+    } else {
+        1
+    };
+    let size = total.div_ceil(shares).clamp(1, BATCH as u64);
+    let batches = total.div_ceil(size);
+    let next = AtomicU64::new(0);
+    let mut tally = Tally::new(n);
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::channel::<(u64, Vec<MatchResult>)>();
+        for _ in 0..threads {
+            let (send, next) = (send.clone(), &next);
+            scope.spawn(move || {
+                let mut h = Headless::default();
+                loop {
+                    let b = next.fetch_add(1, Ordering::Relaxed);
+                    if b >= batches {
+                        return;
+                    }
+                    let range = b * size..((b + 1) * size).min(total);
+                    let chunk: Vec<Pairing> = range.map(|k| pairing(n, config.seed, k)).collect();
+                    let results = play_batch(config, &mut h, &chunk);
+                    progress(chunk.len() as u64);
+                    if send.send((b, results)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(send);
+        // Batches finished out of order wait here for their turn to be tallied.
+        let mut waiting = BTreeMap::new();
+        let mut due = 0;
+        for (b, results) in receive {
+            waiting.insert(b, results);
+            while let Some(results) = waiting.remove(&due) {
+                for (k, r) in (due * size..).zip(&results) {
+                    tally.add(&pairing(n, config.seed, k), r);
+                }
+                due += 1;
+            }
+        }
+        // A worker that panicked stops the tally short; `scope` re-raises its panic.
     });
-    tally(config, &pairings, &results)
+    tally.results(config)
 }
 
-fn tally(config: &Config, pairings: &[Pairing], results: &[MatchResult]) -> Results {
-    let n = config.entrants.len();
-    let (mut total, mut turns, mut wins, mut matches, mut coops) = (
-        vec![0.0; n],
-        vec![0u64; n],
-        vec![0u32; n],
-        vec![0u32; n],
-        vec![0u64; n],
-    );
-    let mut pair_sum = vec![vec![0.0; n]; n];
-    let mut pair_count = vec![vec![0u32; n]; n];
-    let mut pair_wins = vec![vec![0u32; n]; n];
-    let mut turns_played = 0;
-    for (p, r) in pairings.iter().zip(results) {
-        turns_played += r.turns as u64;
+/// The running sums a round robin is ranked from.
+struct Tally {
+    total: Vec<f64>,
+    turns: Vec<u64>,
+    wins: Vec<u32>,
+    matches: Vec<u32>,
+    coops: Vec<u64>,
+    pair_sum: Vec<Vec<f64>>,
+    pair_count: Vec<Vec<u32>>,
+    pair_wins: Vec<Vec<u32>>,
+    turns_played: u64,
+}
+
+impl Tally {
+    fn new(n: usize) -> Self {
+        Tally {
+            total: vec![0.0; n],
+            turns: vec![0; n],
+            wins: vec![0; n],
+            matches: vec![0; n],
+            coops: vec![0; n],
+            pair_sum: vec![vec![0.0; n]; n],
+            pair_count: vec![vec![0; n]; n],
+            pair_wins: vec![vec![0; n]; n],
+            turns_played: 0,
+        }
+    }
+
+    fn add(&mut self, p: &Pairing, r: &MatchResult) {
+        self.turns_played += r.turns as u64;
         for seat in 0..2 {
             let (me, them) = (p.seats[seat], p.seats[1 - seat]);
             // Self-play counts once for the strategy, from its first seat.
             if me == them && seat == 1 {
                 continue;
             }
-            total[me] += r.scores[seat];
-            turns[me] += r.turns as u64;
-            wins[me] += r.won[seat] as u32;
-            matches[me] += 1;
-            coops[me] += r.cooperations[seat] as u64;
-            pair_sum[me][them] += r.scores[seat];
-            pair_count[me][them] += 1;
-            pair_wins[me][them] += r.won[seat] as u32;
+            self.total[me] += r.scores[seat];
+            self.turns[me] += r.turns as u64;
+            self.wins[me] += r.won[seat] as u32;
+            self.matches[me] += 1;
+            self.coops[me] += r.cooperations[seat] as u64;
+            self.pair_sum[me][them] += r.scores[seat];
+            self.pair_count[me][them] += 1;
+            self.pair_wins[me][them] += r.won[seat] as u32;
         }
     }
-    let mut ranking: Vec<Standing> = (0..n)
-        .map(|i| Standing {
-            rank: 0,
-            strategy: config.entrants[i].id().to_string(),
-            mean_score_per_turn: if turns[i] > 0 {
-                total[i] / turns[i] as f64
-            } else {
-                0.0
-            },
-            wins: wins[i],
-            matches: matches[i],
-            cooperation_rate: if turns[i] > 0 {
-                coops[i] as f64 / turns[i] as f64
-            } else {
-                0.0
-            },
-        })
-        .collect();
-    ranking.sort_by(|a, b| {
-        b.mean_score_per_turn
-            .total_cmp(&a.mean_score_per_turn)
-            .then_with(|| a.strategy.cmp(&b.strategy))
-    });
-    for (i, s) in ranking.iter_mut().enumerate() {
-        s.rank = i + 1;
-    }
-    let matrix = |sum: &dyn Fn(usize, usize) -> f64| -> BTreeMap<String, BTreeMap<String, f64>> {
-        (0..n)
-            .map(|a| {
-                let row = (0..n)
-                    .map(|b| {
-                        let mean = if pair_count[a][b] > 0 {
-                            sum(a, b) / pair_count[a][b] as f64
-                        } else {
-                            0.0
-                        };
-                        (config.entrants[b].id().to_string(), mean)
-                    })
-                    .collect();
-                (config.entrants[a].id().to_string(), row)
+
+    fn results(self, config: &Config) -> Results {
+        let Tally {
+            total,
+            turns,
+            wins,
+            matches,
+            coops,
+            pair_sum,
+            pair_count,
+            pair_wins,
+            turns_played,
+        } = self;
+        let n = config.entrants.len();
+        let mut ranking: Vec<Standing> = (0..n)
+            .map(|i| Standing {
+                rank: 0,
+                strategy: config.entrants[i].id().to_string(),
+                mean_score_per_turn: if turns[i] > 0 {
+                    total[i] / turns[i] as f64
+                } else {
+                    0.0
+                },
+                wins: wins[i],
+                matches: matches[i],
+                cooperation_rate: if turns[i] > 0 {
+                    coops[i] as f64 / turns[i] as f64
+                } else {
+                    0.0
+                },
             })
-            .collect()
-    };
-    let pairwise = matrix(&|a, b| pair_sum[a][b]);
-    let win_rate = matrix(&|a, b| pair_wins[a][b] as f64);
-    Results {
-        scenario: config.scenario.scenario.id.clone(),
-        turns_played,
-        ranking,
-        pairwise,
-        win_rate,
+            .collect();
+        ranking.sort_by(|a, b| {
+            b.mean_score_per_turn
+                .total_cmp(&a.mean_score_per_turn)
+                .then_with(|| a.strategy.cmp(&b.strategy))
+        });
+        for (i, s) in ranking.iter_mut().enumerate() {
+            s.rank = i + 1;
+        }
+        let matrix =
+            |sum: &dyn Fn(usize, usize) -> f64| -> BTreeMap<String, BTreeMap<String, f64>> {
+                (0..n)
+                    .map(|a| {
+                        let row = (0..n)
+                            .map(|b| {
+                                let mean = if pair_count[a][b] > 0 {
+                                    sum(a, b) / pair_count[a][b] as f64
+                                } else {
+                                    0.0
+                                };
+                                (config.entrants[b].id().to_string(), mean)
+                            })
+                            .collect();
+                        (config.entrants[a].id().to_string(), row)
+                    })
+                    .collect()
+            };
+        let pairwise = matrix(&|a, b| pair_sum[a][b]);
+        let win_rate = matrix(&|a, b| pair_wins[a][b] as f64);
+        Results {
+            scenario: config.scenario.scenario.id.clone(),
+            turns_played,
+            ranking,
+            pairwise,
+            win_rate,
+        }
     }
 }

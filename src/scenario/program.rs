@@ -1,0 +1,429 @@
+//! The rules as the engine runs them: `Compiled`'s conditions and effects made
+//! absolute once per scenario, at load. Every `self`/`other` is resolved to a
+//! player (an option's owner is known when it is compiled), every metric to its
+//! index in one flat array of the match's values (shared metrics, then the first
+//! player's, then the second's: [`Program::flat`]), and each event knows the
+//! turns at which its trigger can hold at all, so a turn's resolution does no
+//! look-up and no owner arithmetic.
+//!
+//! `Compiled` stays the form the validator, the analysis and the explanations
+//! read; this form only serves `sim::rules::Ctx`, and it must evaluate exactly as
+//! the scenario reads (same tests in the same order, same draws from the RNG).
+
+use super::compiled::{CTrigger, Compiled, Cond, Eff, Slot, Who};
+
+/// A metric's index in the flat array of a match's values.
+pub type Var = u16;
+use super::schema::Stance;
+
+/// A condition with its players resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Always,
+    Above(Var, f64),
+    Below(Var, f64),
+    Between(Var, f64, f64),
+    /// The player chose the option this turn.
+    Chose {
+        player: u8,
+        decision: u16,
+        option: u8,
+    },
+    /// The player chose the option last turn.
+    ChoseLast {
+        player: u8,
+        decision: u16,
+        option: u8,
+    },
+    Played {
+        player: u8,
+        stance: Stance,
+    },
+    PlayedLast {
+        player: u8,
+        stance: Stance,
+    },
+    Turn(u32, u32),
+    Chance(f64),
+    /// Probability `base + per × metric`, held within [0, 1]: (metric, base, per).
+    ChancePer(Var, f64, f64),
+    Fired(u16),
+    Answered {
+        player: u8,
+        event: u16,
+        option: u8,
+    },
+    All(Box<[Test]>),
+    Any(Box<[Test]>),
+    Not(Box<Test>),
+}
+
+/// An effect on the flat values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    Add(Var, f64),
+    Set(Var, f64),
+    Scale(Var, f64),
+    /// `var += per × factor`.
+    AddPer(Var, Var, f64),
+    Fire(u16),
+    /// `observer` sees the other side's choice in `decision` as `shown`.
+    Misperceive {
+        observer: u8,
+        decision: u16,
+        shown: u8,
+    },
+}
+
+/// A rule of a list (joint, chance, score).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub when: Test,
+    pub effects: Box<[Op]>,
+}
+
+/// An option of a regular decision or of an event's choice, for its owner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub effects: Box<[Op]>,
+    /// When it may be chosen; `None` when always.
+    pub available: Option<Test>,
+}
+
+/// An event's trigger, and the turns outside which it cannot hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `None` for events only an effect fires.
+    pub when: Option<Test>,
+    /// First and last turn at which `when` may hold; outside them it is false
+    /// without drawing from the RNG, so the briefing need not evaluate it.
+    pub turns: (u32, u32),
+    pub effects: Box<[Op]>,
+    /// The effects of each option of the event's choice, compiled for either
+    /// player as the one who answers (`[option][player]`); the engine only
+    /// takes answers from the player offered the choice.
+    pub answers: Box<[[Box<[Op]>; 2]]>,
+}
+
+/// The range the clamp keeps one metric in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub min: f64,
+    pub max: f64,
+    /// What a NaN is replaced by.
+    pub initial: f64,
+}
+
+/// The whole scenario in the engine's form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    /// `options[player][decision][option]`.
+    pub options: [Box<[Box<[Choice]>]>; 2],
+    pub joint: Box<[Rule]>,
+    pub chance: Box<[Rule]>,
+    pub score: Box<[Rule]>,
+    pub events: Box<[Event]>,
+    pub early: Box<[Test]>,
+    pub on_time_cases: Box<[Test]>,
+    /// Every metric in flat order, which is the order the clamp visits them in.
+    pub bounds: Box<[Bound]>,
+    /// Each flat value's slot, for explanations.
+    pub slots: Box<[Slot]>,
+    pub score_vars: [Var; 2],
+    /// Shared metrics; per-player metrics.
+    pub counts: (usize, usize),
+}
+
+const EVER: (u32, u32) = (0, u32::MAX);
+
+impl Program {
+    pub fn new(c: &Compiled) -> Self {
+        let flat = Flat {
+            shared: c.shared.len() as u16,
+            per_player: c.per_player.len() as u16,
+        };
+        let (test, ops) = (
+            |cond: &Cond, owner| flat.test(cond, owner),
+            |effects: &[Eff], owner| flat.ops(effects, owner),
+        );
+        let options = [0u8, 1].map(|p| {
+            c.decisions[p as usize]
+                .iter()
+                .map(|d| {
+                    d.options
+                        .iter()
+                        .map(|o| Choice {
+                            effects: ops(&o.effects, Some(p)),
+                            available: o.available.as_ref().map(|a| test(a, Some(p))),
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        let rules = |list: &[super::compiled::CRule]| -> Box<[Rule]> {
+            list.iter()
+                .map(|r| Rule {
+                    when: test(&r.when, None),
+                    effects: ops(&r.effects, None),
+                })
+                .collect()
+        };
+        let events = c
+            .events
+            .iter()
+            .map(|e| {
+                let (when, turns) = match &e.trigger {
+                    CTrigger::AtTurn(t) => (Some(Test::Turn(*t, *t)), (*t, *t)),
+                    CTrigger::When(cond) => {
+                        let t = test(cond, None);
+                        let turns = window(&t);
+                        (Some(t), turns)
+                    }
+                    CTrigger::Fired => (None, (1, 0)),
+                };
+                Event {
+                    when,
+                    turns,
+                    effects: ops(&e.effects, None),
+                    answers: e.choice.as_ref().map_or(Box::default(), |(_, d)| {
+                        d.options
+                            .iter()
+                            .map(|o| [0, 1].map(|p| ops(&o.effects, Some(p))))
+                            .collect()
+                    }),
+                }
+            })
+            .collect();
+        let (mut bounds, mut slots) = (Vec::new(), Vec::new());
+        for (i, m) in c.shared.iter().enumerate() {
+            slots.push(Slot::Shared(i as u16));
+            bounds.push(Bound {
+                min: m.min,
+                max: m.max,
+                initial: m.initial[0],
+            });
+        }
+        for p in 0..2u8 {
+            for (i, m) in c.per_player.iter().enumerate() {
+                slots.push(Slot::Player(p, i as u16));
+                bounds.push(Bound {
+                    min: m.min,
+                    max: m.max,
+                    initial: m.initial[p as usize],
+                });
+            }
+        }
+        Program {
+            options,
+            joint: rules(&c.joint),
+            chance: rules(&c.chance),
+            score: rules(&c.score),
+            events,
+            early: c.early.iter().map(|e| test(&e.when, None)).collect(),
+            on_time_cases: c
+                .on_time_cases
+                .iter()
+                .map(|e| test(&e.when, None))
+                .collect(),
+            bounds: bounds.into(),
+            slots: slots.into(),
+            score_vars: [0, 1].map(|p| flat.var(Slot::Player(p, c.score_metric), None)),
+            counts: (c.shared.len(), c.per_player.len()),
+        }
+    }
+}
+
+/// The flat layout: how many shared and per-player metrics there are.
+struct Flat {
+    shared: u16,
+    per_player: u16,
+}
+
+impl Flat {
+    /// A slot's flat index, for the owner of the effect or condition.
+    fn var(&self, slot: Slot, owner: Option<u8>) -> Var {
+        let player = |p: u8, i: u16| self.shared + u16::from(p) * self.per_player + i;
+        match slot {
+            Slot::Shared(i) => i,
+            Slot::Player(p, i) => player(p, i),
+            Slot::Mine(i) => player(Who::Mine.resolve(owner), i),
+            Slot::Theirs(i) => player(Who::Theirs.resolve(owner), i),
+        }
+    }
+
+    fn test(&self, cond: &Cond, owner: Option<u8>) -> Test {
+        let all = |list: &[Cond]| list.iter().map(|c| self.test(c, owner)).collect();
+        match cond {
+            Cond::Always => Test::Always,
+            Cond::Above(s, v) => Test::Above(self.var(*s, owner), *v),
+            Cond::Below(s, v) => Test::Below(self.var(*s, owner), *v),
+            Cond::Between(s, lo, hi) => Test::Between(self.var(*s, owner), *lo, *hi),
+            &Cond::Chose {
+                who,
+                decision,
+                option,
+                last,
+            } => {
+                let player = who.resolve(owner);
+                if last {
+                    Test::ChoseLast {
+                        player,
+                        decision,
+                        option,
+                    }
+                } else {
+                    Test::Chose {
+                        player,
+                        decision,
+                        option,
+                    }
+                }
+            }
+            &Cond::Played { who, stance, last } => {
+                let player = who.resolve(owner);
+                if last {
+                    Test::PlayedLast { player, stance }
+                } else {
+                    Test::Played { player, stance }
+                }
+            }
+            Cond::Turn(a, b) => Test::Turn(*a, *b),
+            Cond::Chance(p) => Test::Chance(*p),
+            Cond::ChancePer(s, base, per) => Test::ChancePer(self.var(*s, owner), *base, *per),
+            Cond::Fired(e) => Test::Fired(*e),
+            &Cond::Answered { who, event, option } => Test::Answered {
+                player: who.resolve(owner),
+                event,
+                option,
+            },
+            Cond::All(list) => Test::All(all(list)),
+            Cond::Any(list) => Test::Any(all(list)),
+            Cond::Not(inner) => Test::Not(Box::new(self.test(inner, owner))),
+        }
+    }
+
+    fn ops(&self, effects: &[Eff], owner: Option<u8>) -> Box<[Op]> {
+        effects
+            .iter()
+            .map(|e| match *e {
+                Eff::Add(s, v) => Op::Add(self.var(s, owner), v),
+                Eff::Set(s, v) => Op::Set(self.var(s, owner), v),
+                Eff::Scale(s, f) => Op::Scale(self.var(s, owner), f),
+                Eff::AddPer(s, per, f) => Op::AddPer(self.var(s, owner), self.var(per, owner), f),
+                Eff::Fire(e) => Op::Fire(e),
+                Eff::Misperceive {
+                    who,
+                    decision,
+                    shown,
+                } => Op::Misperceive {
+                    observer: 1 - who.resolve(owner),
+                    decision,
+                    shown,
+                },
+            })
+            .collect()
+    }
+}
+
+/// Whether evaluating the test may draw from the match RNG.
+fn draws(t: &Test) -> bool {
+    match t {
+        Test::Chance(_) | Test::ChancePer(..) => true,
+        Test::All(list) | Test::Any(list) => list.iter().any(draws),
+        Test::Not(inner) => draws(inner),
+        _ => false,
+    }
+}
+
+/// The turns outside which `t` is false without drawing from the RNG (so skipping
+/// it there changes nothing); `EVER` when no turn can be ruled out.
+fn window(t: &Test) -> (u32, u32) {
+    match t {
+        Test::Turn(a, b) => (*a, *b),
+        // `All` stops at its first false test: a test after one that may draw
+        // only rules turns out if the draw would not have happened either, so
+        // only the tests up to the first that draws narrow the window.
+        Test::All(list) => {
+            let mut w = EVER;
+            for t in list.iter() {
+                let (a, b) = window(t);
+                w = (w.0.max(a), w.1.min(b));
+                if draws(t) {
+                    break;
+                }
+            }
+            w
+        }
+        // `Any` is false only when every test is: the hull of their windows.
+        Test::Any(list) => list.iter().map(window).fold((1, 0), |w, (a, b)| {
+            if w.0 > w.1 {
+                (a, b)
+            } else {
+                (w.0.min(a), w.1.max(b))
+            }
+        }),
+        _ => EVER,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chose(player: u8) -> Test {
+        Test::Chose {
+            player,
+            decision: 0,
+            option: 0,
+        }
+    }
+
+    #[test]
+    fn windows_rule_out_only_turns_where_no_draw_is_skipped() {
+        assert_eq!(window(&Test::Turn(3, 5)), (3, 5));
+        assert_eq!(window(&chose(0)), EVER);
+        // A turn test after a draw cannot skip the draw.
+        let late = Test::All([Test::Chance(0.5), Test::Turn(3, 5)].into());
+        assert_eq!(window(&late), EVER);
+        // Before the draw it can: outside turns 3-5 the draw never happens.
+        let early = Test::All([Test::Turn(3, 5), Test::Chance(0.5), Test::Turn(4, 9)].into());
+        assert_eq!(window(&early), (3, 5));
+        let any = Test::Any([Test::Turn(3, 5), Test::Turn(8, 9)].into());
+        assert_eq!(window(&any), (3, 9));
+        let open = Test::Any([Test::Turn(3, 5), chose(1)].into());
+        assert_eq!(window(&open), EVER);
+        assert_eq!(window(&Test::Not(Box::new(Test::Turn(3, 5)))), EVER);
+    }
+
+    #[test]
+    fn owners_are_resolved_at_compile_time() {
+        let flat = Flat {
+            shared: 3,
+            per_player: 4,
+        };
+        let e = flat.ops(
+            &[
+                Eff::AddPer(Slot::Mine(2), Slot::Theirs(1), 0.5),
+                Eff::Misperceive {
+                    who: Who::Mine,
+                    decision: 0,
+                    shown: 1,
+                },
+            ],
+            Some(1),
+        );
+        assert_eq!(
+            e[0],
+            Op::AddPer(3 + 4 + 2, 3 + 1, 0.5),
+            "the owner's metric 2 and the other's metric 1"
+        );
+        assert_eq!(
+            e[1],
+            Op::Misperceive {
+                observer: 0,
+                decision: 0,
+                shown: 1
+            }
+        );
+    }
+}
