@@ -111,11 +111,27 @@ pub struct Match {
 }
 
 /// One side's orders: an option index per regular decision, and answers to event choices.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Orders {
     pub choices: Vec<u8>,
     /// (event index, option index) for each event choice offered this turn.
     pub answers: Vec<(u16, u8)>,
+}
+
+// By hand, for `clone_from`: the derived one clones anew, and a side copies its
+// orders into its last orders every turn, which then allocated twice a turn.
+impl Clone for Orders {
+    fn clone(&self) -> Self {
+        Orders {
+            choices: self.choices.clone(),
+            answers: self.answers.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.choices.clone_from(&source.choices);
+        self.answers.clone_from(&source.answers);
+    }
 }
 
 /// What a side remembers of one turn, for strategies.

@@ -127,6 +127,9 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
     let c = &s.compiled;
     let match_entity = world.spawn_empty().id();
     let sides = [(); 2].map(|_| world.spawn_empty().id());
+    // Known before the sides: their histories hold a memory a turn, allocated once
+    // (up to a bound, so a tournament of very long matches does not reserve much).
+    let turns = setup.turns.unwrap_or(c.turns).max(1);
     for (p, &side) in sides.iter().enumerate() {
         world.entity_mut(side).insert((
             Name::new(s.scenario.players[p].id.clone()),
@@ -142,14 +145,13 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
                 last_stance: None,
                 perceived: Vec::new(),
                 misreported: Vec::new(),
-                history: Vec::new(),
+                history: Vec::with_capacity(turns.min(1024) as usize),
                 seen_defections: 0,
                 answered: Vec::new(),
                 available: Vec::new(),
             },
         ));
     }
-    let turns = setup.turns.unwrap_or(c.turns).max(1);
     let noise = setup.noise.unwrap_or(c.noise).clamp(0.0, 1.0);
     let continuation = setup
         .continuation

@@ -84,7 +84,7 @@ pub fn strategy_orders(
         sides[p],
         &mut orders.choices,
     );
-    orders.answers = super::rules::answers_for(&scenario.compiled, &sides[p].offered, stance);
+    super::rules::answers_into(&scenario.compiled, &sides[p].offered, stance, &mut orders.answers);
 }
 
 /// Once both sides have submitted, the orders are sealed: stances are computed and

@@ -230,13 +230,18 @@ pub fn orders_for(decisions: &[CDecision], stance: Stance, out: &mut Vec<u8>) {
 
 /// Answers to the event choices offered to a side: the first option of `stance`.
 pub fn answers_for(c: &Compiled, offered: &[u16], stance: Stance) -> Vec<(u16, u8)> {
-    offered
-        .iter()
-        .filter_map(|&e| {
-            c.events[e as usize]
-                .choice
-                .as_ref()
-                .map(|(_, d)| (e, d.option_for(stance)))
-        })
-        .collect()
+    let mut out = Vec::new();
+    answers_into(c, offered, stance, &mut out);
+    out
+}
+
+/// `answers_for` into a buffer kept from turn to turn.
+pub fn answers_into(c: &Compiled, offered: &[u16], stance: Stance, out: &mut Vec<(u16, u8)>) {
+    out.clear();
+    out.extend(offered.iter().filter_map(|&e| {
+        c.events[e as usize]
+            .choice
+            .as_ref()
+            .map(|(_, d)| (e, d.option_for(stance)))
+    }));
 }
