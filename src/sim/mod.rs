@@ -33,10 +33,11 @@ pub struct TurnSchedule;
 pub enum TurnSystems {
     /// Events whose triggers hold fire; the news is assembled.
     Briefing,
-    /// Orders arrive from outside or from strategies, and are sealed.
+    /// Orders arrive from outside or from strategies.
     Orders,
-    /// The outcome, in eight steps run one after the other on each match (one
-    /// system, so a match's sides are fetched once a turn): 1. effects of each
+    /// Orders both in are sealed; then the outcome, in eight steps run one after
+    /// the other on each match (one system, so a match's sides are fetched once a
+    /// turn): 1. effects of each
     /// side's options; 2. joint rules on both sides' choices; 3. chance rules;
     /// 4. perception noise; 5. events fired by effects; 6. metrics clamped to
     /// their ranges; 7. scoring; 8. end check, and each side's memory of the turn.
@@ -80,7 +81,6 @@ pub fn turn_schedule() -> Schedule {
             phases::release_orders,
             orders::receive_orders,
             phases::strategies_choose,
-            phases::seal_orders,
         )
             .chain()
             .in_set(Orders),

@@ -1,5 +1,6 @@
-//! The turn's non-resolution steps: collecting sealed orders (from outside or from
-//! strategies), sealing them, and moving a match on after its report.
+//! The turn's steps around the resolution: releasing held matches, collecting
+//! orders from strategies, sealing them (called by the resolution system), and
+//! moving a match on after its report.
 
 use super::components::*;
 use super::rules::stance_of;
@@ -87,23 +88,24 @@ pub fn strategy_orders(
 }
 
 /// Once both sides have submitted, the orders are sealed: stances are computed and
-/// each side's perception starts as the truth.
-pub fn seal_orders(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
-    super::resolve::for_each_match(&mut matches, &mut sides, Phase::Orders, None, |ctx| {
-        if !(ctx.m.released && ctx.sides[0].submitted && ctx.sides[1].submitted) {
-            return;
-        }
-        let c = ctx.c;
-        for p in 0..2 {
-            let [a, b] = &mut ctx.sides;
-            let (me, other) = if p == 0 { (a, b) } else { (b, a) };
-            me.stance = stance_of(&c.decisions[p], &me.orders.choices);
-            me.perceived.clone_from(&other.orders.choices);
-            me.misreported.clear();
-            me.misreported.resize(other.orders.choices.len(), false);
-        }
-        ctx.m.phase = Phase::Resolution;
-    });
+/// each side's perception starts as the truth, and the match goes on to its
+/// resolution. Run by the resolution system, on the match it is about to resolve
+/// (one look-up of the sides for both). False while orders are still awaited.
+pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
+    if !(ctx.m.released && ctx.sides[0].submitted && ctx.sides[1].submitted) {
+        return false;
+    }
+    let c = ctx.c;
+    for p in 0..2 {
+        let [a, b] = &mut ctx.sides;
+        let (me, other) = if p == 0 { (a, b) } else { (b, a) };
+        me.stance = stance_of(&c.decisions[p], &me.orders.choices);
+        me.perceived.clone_from(&other.orders.choices);
+        me.misreported.clear();
+        me.misreported.resize(other.orders.choices.len(), false);
+    }
+    ctx.m.phase = Phase::Resolution;
+    true
 }
 
 /// After the report: the next turn's briefing, or the end.

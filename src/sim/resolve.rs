@@ -1,5 +1,5 @@
-//! The outcome systems. Resolution is one system that runs the eight steps in
-//! `TurnSystems::Resolution`'s order on each match in `Phase::Resolution`, so a
+//! The outcome systems. Resolution is one system that seals a match's orders and
+//! runs the eight steps in `TurnSystems::Resolution`'s order on it, so a
 //! match's sides are fetched once per turn and one schedule run resolves one
 //! match or ten thousand alike. The briefing is the other system here.
 
@@ -11,18 +11,18 @@ use crate::scenario::schema::Stance;
 use bevy::prelude::*;
 use rand::RngExt;
 
-/// Runs `step` on every match in `phase`, with both of its sides borrowed and,
+/// Runs `step` on every match in one of `phases`, with both of its sides borrowed and,
 /// given a buffer, the match's metric values lent out flat in it (and written
 /// back after the step); without one, `Ctx::v` is empty.
 pub fn for_each_match(
     matches: &mut Query<(&mut Match, &MatchScenario)>,
     sides: &mut Query<&mut Side>,
-    phase: Phase,
+    phases: &[Phase],
     mut values: Option<&mut Vec<f64>>,
     mut step: impl FnMut(&mut Ctx),
 ) {
     for (mut m, scenario) in matches.iter_mut() {
-        if m.phase != phase {
+        if !phases.contains(&m.phase) {
             continue;
         }
         let players = m.players;
@@ -60,14 +60,19 @@ pub fn for_each_match(
     }
 }
 
-/// Resolves the turn of every match whose orders are sealed, step by step.
+/// Seals the orders of every match whose orders are in, and resolves its turn
+/// step by step.
 pub fn resolve_turns(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
     mut values: Local<Vec<f64>>,
 ) {
     let values = Some(&mut *values);
-    for_each_match(&mut matches, &mut sides, Phase::Resolution, values, |ctx| {
+    let phases = [Phase::Orders, Phase::Resolution];
+    for_each_match(&mut matches, &mut sides, &phases, values, |ctx| {
+        if ctx.m.phase == Phase::Orders && !super::phases::seal(ctx) {
+            return;
+        }
         let p = ctx.p;
         apply_option_effects(ctx);
         ctx.run_rules(&p.joint, Cause::JointRule);
@@ -250,7 +255,7 @@ pub fn run_briefing(
     mut values: Local<Vec<f64>>,
 ) {
     let values = Some(&mut *values);
-    for_each_match(&mut matches, &mut sides, Phase::Briefing, values, |ctx| {
+    for_each_match(&mut matches, &mut sides, &[Phase::Briefing], values, |ctx| {
         let (c, prog) = (ctx.c, ctx.p);
         ctx.m.news.clear();
         ctx.m.consequences.clear();
