@@ -680,8 +680,17 @@ impl ClassWorld {
             }
         }
         if over && let Some(entity) = self.sessions[s].entities[m].take() {
-            despawn_match(&mut self.world, entity);
+            self.retire(entity);
         }
+    }
+
+    /// Removes a match that is over or ended from the world. The server's world is
+    /// a bare one that runs for days: despawning records each removed component
+    /// for change detection, which an `App` forgets every frame and this world
+    /// must forget here, or it grows with every match the server has held.
+    fn retire(&mut self, entity: Entity) {
+        despawn_match(&mut self.world, entity);
+        self.world.clear_trackers();
     }
 
     /// Tells match `m`'s students what it waits for, when that changed.
@@ -759,7 +768,7 @@ impl ClassWorld {
         self.sessions[s].file.open = false;
         for m in 0..self.sessions[s].entities.len() {
             if let Some(e) = self.sessions[s].entities[m].take() {
-                despawn_match(&mut self.world, e);
+                self.retire(e);
             }
         }
         for i in 0..self.sessions[s].file.students.len() {

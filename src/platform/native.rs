@@ -40,6 +40,16 @@ pub fn rename(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::rename(from, to).map_err(|e| format!("{}: {e}", to.display()))
 }
 
+/// Removes a stored file; one that is not there is already removed.
+pub fn remove(path: &Path) -> Result<(), String> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("{}: {e}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The `.ron` files stored in `dir`, newest first.
 pub fn list(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = ron_files_in(dir)

@@ -168,9 +168,14 @@ pub fn exists(path: &Path) -> bool {
 pub fn rename(from: &Path, to: &Path) -> Result<(), String> {
     let bytes = read(from, usize::MAX).map_err(|d| d.to_string())?;
     write(to, &bytes)?;
+    remove(from)
+}
+
+/// Removes a stored file; one that is not there is already removed.
+pub fn remove(path: &Path) -> Result<(), String> {
     let s = storage()?;
-    let _ = s.remove_item(&key(from));
-    let _ = s.remove_item(&modified_key(from));
+    let _ = s.remove_item(&key(path));
+    let _ = s.remove_item(&modified_key(path));
     Ok(())
 }
 

@@ -84,7 +84,12 @@ pub fn strategy_orders(
         sides[p],
         &mut orders.choices,
     );
-    super::rules::answers_into(&scenario.compiled, &sides[p].offered, stance, &mut orders.answers);
+    super::rules::answers_into(
+        &scenario.compiled,
+        &sides[p].offered,
+        stance,
+        &mut orders.answers,
+    );
 }
 
 /// Once both sides have submitted, the orders are sealed: stances are computed and

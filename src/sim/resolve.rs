@@ -255,63 +255,69 @@ pub fn run_briefing(
     mut values: Local<Vec<f64>>,
 ) {
     let values = Some(&mut *values);
-    for_each_match(&mut matches, &mut sides, &[Phase::Briefing], values, |ctx| {
-        let (c, prog) = (ctx.c, ctx.p);
-        ctx.m.news.clear();
-        ctx.m.consequences.clear();
-        ctx.m.changes.clear();
-        ctx.m.pending.clear();
-        for side in ctx.sides.iter_mut() {
-            side.offered.clear();
-            side.submitted = false;
-        }
-        let turn = ctx.m.turn;
-        for (e, (event, compiled)) in prog.events.iter().zip(&c.events).enumerate() {
-            if !compiled.repeatable && ctx.m.fired[e] > 0 {
-                continue;
+    for_each_match(
+        &mut matches,
+        &mut sides,
+        &[Phase::Briefing],
+        values,
+        |ctx| {
+            let (c, prog) = (ctx.c, ctx.p);
+            ctx.m.news.clear();
+            ctx.m.consequences.clear();
+            ctx.m.changes.clear();
+            ctx.m.pending.clear();
+            for side in ctx.sides.iter_mut() {
+                side.offered.clear();
+                side.submitted = false;
             }
-            // Outside its turns a trigger is false and draws nothing: not evaluated.
-            let triggered = match &event.when {
-                Some(t) if (event.turns.0..=event.turns.1).contains(&turn) => ctx.test(t),
-                _ => false,
-            };
-            // An announced event fires here like a triggered one: news, effects, and
-            // its choice offered, so both sides answer it in this turn's orders.
-            let announced = ctx.m.announce_at.contains(&(turn, e as u16));
-            if announced {
-                ctx.m.announced.push(e as u16);
-            }
-            if triggered || announced {
-                ctx.m.fired[e] += 1;
-                ctx.m.news.push(e as u16);
-                ctx.apply_all(&event.effects, Cause::Event(e as u16));
-                if let Some((p, _)) = &compiled.choice {
-                    ctx.sides[*p as usize].offered.push(e as u16);
+            let turn = ctx.m.turn;
+            for (e, (event, compiled)) in prog.events.iter().zip(&c.events).enumerate() {
+                if !compiled.repeatable && ctx.m.fired[e] > 0 {
+                    continue;
                 }
-            }
-        }
-        ctx.m.announce_at.retain(|&(t, _)| t > turn);
-        // Briefing effects must respect ranges before anyone decides on them.
-        ctx.clamp();
-        if c.gated {
-            for p in 0..2u8 {
-                let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
-                masks.clear();
-                for options in prog.options[p as usize].iter() {
-                    let mut mask = 0u64;
-                    for (o, option) in options.iter().enumerate() {
-                        let open = match &option.available {
-                            Some(t) => ctx.test(t),
-                            None => true,
-                        };
-                        mask |= u64::from(open) << o;
+                // Outside its turns a trigger is false and draws nothing: not evaluated.
+                let triggered = match &event.when {
+                    Some(t) if (event.turns.0..=event.turns.1).contains(&turn) => ctx.test(t),
+                    _ => false,
+                };
+                // An announced event fires here like a triggered one: news, effects, and
+                // its choice offered, so both sides answer it in this turn's orders.
+                let announced = ctx.m.announce_at.contains(&(turn, e as u16));
+                if announced {
+                    ctx.m.announced.push(e as u16);
+                }
+                if triggered || announced {
+                    ctx.m.fired[e] += 1;
+                    ctx.m.news.push(e as u16);
+                    ctx.apply_all(&event.effects, Cause::Event(e as u16));
+                    if let Some((p, _)) = &compiled.choice {
+                        ctx.sides[*p as usize].offered.push(e as u16);
                     }
-                    masks.push(mask);
                 }
-                ctx.sides[p as usize].available = masks;
             }
-        }
-        ctx.m.phase = Phase::Orders;
-        ctx.m.released = !ctx.m.hold;
-    });
+            ctx.m.announce_at.retain(|&(t, _)| t > turn);
+            // Briefing effects must respect ranges before anyone decides on them.
+            ctx.clamp();
+            if c.gated {
+                for p in 0..2u8 {
+                    let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
+                    masks.clear();
+                    for options in prog.options[p as usize].iter() {
+                        let mut mask = 0u64;
+                        for (o, option) in options.iter().enumerate() {
+                            let open = match &option.available {
+                                Some(t) => ctx.test(t),
+                                None => true,
+                            };
+                            mask |= u64::from(open) << o;
+                        }
+                        masks.push(mask);
+                    }
+                    ctx.sides[p as usize].available = masks;
+                }
+            }
+            ctx.m.phase = Phase::Orders;
+            ctx.m.released = !ctx.m.hold;
+        },
+    );
 }

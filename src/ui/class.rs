@@ -70,9 +70,8 @@ impl StoredSeat {
     }
 
     fn forget() {
-        let path = Self::path();
-        if crate::platform::exists(&path) {
-            let _ = crate::platform::write(&path, b"");
+        if let Err(e) = crate::platform::remove(&Self::path()) {
+            warn!("could not forget the class seat: {e}");
         }
     }
 }

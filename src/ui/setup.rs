@@ -152,9 +152,21 @@ fn setup_screen(
         .show(&mut root, |ui| {
             widgets::heading(ui, "Scenarios");
             ui.add_space(6.0);
+            let title = |l: &Result<LoadedScenario, String>| {
+                l.as_ref().ok().map(|s| s.scenario.title.clone())
+            };
+            let titles: Vec<Option<String>> =
+                catalog.entries.iter().map(|(_, l)| title(l)).collect();
             for i in 0..catalog.entries.len() {
                 let (name, loaded) = &catalog.entries[i];
+                // A modder's copy keeps its original's title: the file tells them apart.
+                let shared = titles
+                    .iter()
+                    .filter(|t| t.is_some() && **t == titles[i])
+                    .count()
+                    > 1;
                 let label = match loaded {
+                    Ok(s) if shared => format!("{} ({name})", s.scenario.title),
                     Ok(s) => s.scenario.title.clone(),
                     Err(_) => format!("{name} (invalid)"),
                 };
