@@ -97,18 +97,11 @@ pub fn draw(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
     let Some(o) = &snap.m.outcome else {
         return None;
     };
-    let title = o
-        .ending
-        .as_ref()
-        .and_then(|id| sc.endings.early.iter().find(|e| &e.id == id))
-        .map_or("The last turn is played", |e| e.title.as_str());
+    let early = (o.ending.as_ref()).and_then(|id| sc.endings.early.iter().find(|e| &e.id == id));
+    let title = early.map_or("The last turn is played", |e| e.title.as_str());
     ui.label(RichText::new(title).size(19.0).strong());
-    let early = o
-        .ending
-        .as_ref()
-        .is_some_and(|id| sc.endings.early.iter().any(|e| &e.id == id));
     // The scenario's endings on time are written for its full length.
-    if !early && snap.m.turns < s.compiled.turns {
+    if early.is_none() && snap.m.turns < s.compiled.turns {
         ui.label(
             RichText::new(format!(
                 "This game was shortened to {} of the scenario's {} turns, ending after {}; \
