@@ -25,12 +25,23 @@ impl Ctx<'_> {
     /// Writes a metric, logging the change when the match explains itself.
     #[inline]
     pub fn set(&mut self, var: Var, value: f64, cause: Cause) {
+        if self.m.explain {
+            self.set_as::<true>(var, value, cause)
+        } else {
+            self.set_as::<false>(var, value, cause)
+        }
+    }
+
+    /// `set` with the match's `explain` known at compile time: tournaments never
+    /// explain, and their effects then cost a store and a NaN check.
+    #[inline(always)]
+    fn set_as<const EXPLAIN: bool>(&mut self, var: Var, value: f64, cause: Cause) {
         let cell = &mut self.v[var as usize];
         let before = *cell;
         // A NaN can only come from arithmetic on extreme values; keep the old value.
         let after = if value.is_nan() { before } else { value };
         *cell = after;
-        if self.m.explain && before != after {
+        if EXPLAIN && before != after {
             self.log(var, before, after, cause);
         }
     }
@@ -48,9 +59,10 @@ impl Ctx<'_> {
     }
 
     /// Whether a test holds now; draws from the match RNG exactly where the
-    /// scenario's condition does. Inlined where it is called, so a leaf test
-    /// costs no call; lists go through `all`/`any`, which are not.
-    #[inline]
+    /// scenario's condition does. Always inlined, into `all` and `any` too, so the
+    /// tests of a list are evaluated in its loop rather than by a call each; a
+    /// nested list is the only call.
+    #[inline(always)]
     pub fn test(&mut self, t: &Test) -> bool {
         match *t {
             Test::Always => true,
@@ -114,15 +126,15 @@ impl Ctx<'_> {
         list.iter().any(|t| self.test(t))
     }
 
-    #[inline]
-    pub fn apply(&mut self, op: Op, cause: Cause) {
+    #[inline(always)]
+    fn apply_as<const EXPLAIN: bool>(&mut self, op: Op, cause: Cause) {
         match op {
-            Op::Add(x, v) => self.set(x, self.v[x as usize] + v, cause),
-            Op::Set(x, v) => self.set(x, v, cause),
-            Op::Scale(x, f) => self.set(x, self.v[x as usize] * f, cause),
+            Op::Add(x, v) => self.set_as::<EXPLAIN>(x, self.v[x as usize] + v, cause),
+            Op::Set(x, v) => self.set_as::<EXPLAIN>(x, v, cause),
+            Op::Scale(x, f) => self.set_as::<EXPLAIN>(x, self.v[x as usize] * f, cause),
             Op::AddPer(x, per, f) => {
                 let add = self.v[per as usize] * f;
-                self.set(x, self.v[x as usize] + add, cause)
+                self.set_as::<EXPLAIN>(x, self.v[x as usize] + add, cause)
             }
             Op::Fire(e) => self.m.pending.push(e),
             Op::Misperceive {
@@ -139,9 +151,19 @@ impl Ctx<'_> {
         }
     }
 
+    /// The effects in order. Whether the match explains is looked at once, not
+    /// per effect.
     pub fn apply_all(&mut self, ops: &[Op], cause: Cause) {
+        if self.m.explain {
+            self.apply_each::<true>(ops, cause)
+        } else {
+            self.apply_each::<false>(ops, cause)
+        }
+    }
+
+    fn apply_each<const EXPLAIN: bool>(&mut self, ops: &[Op], cause: Cause) {
         for &op in ops {
-            self.apply(op, cause);
+            self.apply_as::<EXPLAIN>(op, cause);
         }
     }
 
