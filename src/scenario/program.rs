@@ -53,6 +53,10 @@ pub enum Test {
         event: u16,
         option: u8,
     },
+    /// Every listed option chosen this turn: a run of `Chose` tests in an `All`,
+    /// as one mask per player of the options it must have chosen, compared with
+    /// each side's `Side::chosen` (`Program::chosen`).
+    ChoseAll([u64; 2]),
     All(Box<[Test]>),
     Any(Box<[Test]>),
     Not(Box<Test>),
@@ -132,15 +136,46 @@ pub struct Program {
     pub score_vars: [Var; 2],
     /// Shared metrics; per-player metrics.
     pub counts: (usize, usize),
+    /// Per player, the bit of each regular decision's first option in the masks
+    /// of `Test::ChoseAll` (options beyond bit 63 get none, and are tested one by one).
+    pub option_bits: [Box<[u16]>; 2],
+}
+
+impl Program {
+    /// The mask of the options player `p` has chosen, for `Test::ChoseAll`. A
+    /// choice that is not one of its decision's options sets no bit, as it
+    /// satisfies no `Chose`.
+    pub fn chosen(&self, c: &Compiled, p: usize, choices: &[u8]) -> u64 {
+        let mut mask = 0u64;
+        for ((d, &o), &base) in c.decisions[p].iter().zip(choices).zip(&self.option_bits[p]) {
+            let bit = u32::from(base) + u32::from(o);
+            if usize::from(o) < d.options.len() && bit < 64 {
+                mask |= 1 << bit;
+            }
+        }
+        mask
+    }
 }
 
 const EVER: (u32, u32) = (0, u32::MAX);
 
 impl Program {
     pub fn new(c: &Compiled) -> Self {
+        let option_bits = [0, 1].map(|p| {
+            let mut next = 0u16;
+            c.decisions[p]
+                .iter()
+                .map(|d| {
+                    let base = next;
+                    next = next.saturating_add(d.options.len() as u16);
+                    base
+                })
+                .collect::<Box<[u16]>>()
+        });
         let flat = Flat {
             shared: c.shared.len() as u16,
             per_player: c.per_player.len() as u16,
+            option_bits: option_bits.clone(),
         };
         let (test, ops) = (
             |cond: &Cond, owner| flat.test(cond, owner),
@@ -229,14 +264,17 @@ impl Program {
             slots: slots.into(),
             score_vars: [0, 1].map(|p| flat.var(Slot::Player(p, c.score_metric), None)),
             counts: (c.shared.len(), c.per_player.len()),
+            option_bits,
         }
     }
 }
 
-/// The flat layout: how many shared and per-player metrics there are.
+/// The flat layout: how many shared and per-player metrics there are, and where
+/// each decision's options start in the masks of `Test::ChoseAll`.
 struct Flat {
     shared: u16,
     per_player: u16,
+    option_bits: [Box<[u16]>; 2],
 }
 
 impl Flat {
@@ -252,7 +290,7 @@ impl Flat {
     }
 
     fn test(&self, cond: &Cond, owner: Option<u8>) -> Test {
-        let all = |list: &[Cond]| list.iter().map(|c| self.test(c, owner)).collect();
+        let all = |list: &[Cond]| list.iter().map(|c| self.test(c, owner)).collect::<Vec<_>>();
         match cond {
             Cond::Always => Test::Always,
             Cond::Above(s, v) => Test::Above(self.var(*s, owner), *v),
@@ -296,9 +334,44 @@ impl Flat {
                 event,
                 option,
             },
-            Cond::All(list) => Test::All(all(list)),
-            Cond::Any(list) => Test::Any(all(list)),
+            Cond::All(list) => self.all(all(list)),
+            Cond::Any(list) => Test::Any(all(list).into()),
             Cond::Not(inner) => Test::Not(Box::new(self.test(inner, owner))),
+        }
+    }
+
+    /// An `All`, each run of `Chose` tests in it merged into one `ChoseAll`: they
+    /// draw nothing and change nothing, so testing them together is the same as
+    /// testing them in order. A list that is one test is that test.
+    fn all(&self, list: Vec<Test>) -> Test {
+        let mut out: Vec<Test> = Vec::with_capacity(list.len());
+        for t in list {
+            let bit = match t {
+                Test::Chose {
+                    player,
+                    decision,
+                    option,
+                } => self.option_bits[player as usize]
+                    .get(decision as usize)
+                    .map(|&base| u32::from(base) + u32::from(option))
+                    .filter(|&bit| bit < 64)
+                    .map(|bit| (player as usize, 1u64 << bit)),
+                _ => None,
+            };
+            match (bit, out.last_mut()) {
+                (Some((p, b)), Some(Test::ChoseAll(masks))) => masks[p] |= b,
+                (Some((p, b)), _) => {
+                    let mut masks = [0; 2];
+                    masks[p] = b;
+                    out.push(Test::ChoseAll(masks));
+                }
+                (None, _) => out.push(t),
+            }
+        }
+        if out.len() == 1 {
+            out.pop().expect("one test")
+        } else {
+            Test::All(out.into())
         }
     }
 
@@ -396,10 +469,50 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_chose_in_an_all_become_one_mask_test() {
+        let flat = Flat {
+            shared: 0,
+            per_player: 0,
+            // Player 0: decisions of 3 and 2 options; player 1: one decision.
+            option_bits: [[0, 3].into(), [0].into()],
+        };
+        let chose = |player, decision, option| Test::Chose {
+            player,
+            decision,
+            option,
+        };
+        let merged = flat.all(vec![
+            chose(0, 1, 1),
+            chose(1, 0, 2),
+            Test::Chance(0.5),
+            chose(0, 0, 2),
+        ]);
+        assert_eq!(
+            merged,
+            Test::All(
+                [
+                    Test::ChoseAll([1 << 4, 1 << 2]),
+                    Test::Chance(0.5),
+                    Test::ChoseAll([1 << 2, 0]),
+                ]
+                .into()
+            ),
+            "the draw stays between the runs it separates"
+        );
+        assert_eq!(flat.all(vec![chose(1, 0, 0)]), Test::ChoseAll([0, 1]));
+        // No bit for a decision the player does not have: tested as it is.
+        assert_eq!(
+            flat.all(vec![chose(1, 5, 0), Test::Always]),
+            Test::All([chose(1, 5, 0), Test::Always].into())
+        );
+    }
+
+    #[test]
     fn owners_are_resolved_at_compile_time() {
         let flat = Flat {
             shared: 3,
             per_player: 4,
+            option_bits: Default::default(),
         };
         let e = flat.ops(
             &[

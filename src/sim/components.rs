@@ -171,6 +171,10 @@ pub struct Side {
     /// The latest answer this side gave to each event choice it has answered:
     /// (event index, option index), at most one entry per event.
     pub answered: Vec<(u16, u8)>,
+    /// The options of `orders.choices` as a mask (`Program::chosen`), for the
+    /// rules' `Chose` tests: set when the orders are sealed, so it stays the last
+    /// sealed orders' until the next, as `orders.choices` do.
+    pub chosen: u64,
 }
 
 /// Who gives a side its orders.

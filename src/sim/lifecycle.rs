@@ -149,6 +149,7 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
                 seen_defections: 0,
                 answered: Vec::new(),
                 available: Vec::new(),
+                chosen: 0,
             },
         ));
     }

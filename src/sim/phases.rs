@@ -92,7 +92,8 @@ pub fn strategy_orders(
     );
 }
 
-/// Once both sides have submitted, the orders are sealed: stances are computed and
+/// Once both sides have submitted, the orders are sealed: stances and the masks of
+/// the chosen options are computed, and
 /// each side's perception starts as the truth, and the match goes on to its
 /// resolution. Run by the resolution system, on the match it is about to resolve
 /// (one look-up of the sides for both). False while orders are still awaited.
@@ -100,11 +101,12 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
     if !(ctx.m.released && ctx.sides[0].submitted && ctx.sides[1].submitted) {
         return false;
     }
-    let c = ctx.c;
+    let (c, prog) = (ctx.c, ctx.p);
     for p in 0..2 {
         let [a, b] = &mut ctx.sides;
         let (me, other) = if p == 0 { (a, b) } else { (b, a) };
         me.stance = stance_of(&c.decisions[p], &me.orders.choices);
+        me.chosen = prog.chosen(c, p, &me.orders.choices);
         me.perceived.clone_from(&other.orders.choices);
         me.misreported.clear();
         me.misreported.resize(other.orders.choices.len(), false);

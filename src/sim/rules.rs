@@ -110,6 +110,9 @@ impl Ctx<'_> {
             } => self.sides[player as usize]
                 .answered
                 .contains(&(event, option)),
+            Test::ChoseAll([a, b]) => {
+                self.sides[0].chosen & a == a && self.sides[1].chosen & b == b
+            }
             Test::All(ref list) => self.all(list),
             Test::Any(ref list) => self.any(list),
             Test::Not(ref inner) => !self.all(std::slice::from_ref(inner)),
