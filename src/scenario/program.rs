@@ -136,20 +136,21 @@ pub struct Program {
     pub score_vars: [Var; 2],
     /// Shared metrics; per-player metrics.
     pub counts: (usize, usize),
-    /// Per player, the bit of each regular decision's first option in the masks
-    /// of `Test::ChoseAll` (options beyond bit 63 get none, and are tested one by one).
-    pub option_bits: [Box<[u16]>; 2],
+    /// Per player and regular decision: the bit of its first option in the masks
+    /// of `Test::ChoseAll`, and its number of options (options beyond bit 63 get
+    /// no bit, and are tested one by one).
+    pub option_bits: [Box<[(u16, u16)]>; 2],
 }
 
 impl Program {
     /// The mask of the options player `p` has chosen, for `Test::ChoseAll`. A
     /// choice that is not one of its decision's options sets no bit, as it
     /// satisfies no `Chose`.
-    pub fn chosen(&self, c: &Compiled, p: usize, choices: &[u8]) -> u64 {
+    pub fn chosen(&self, p: usize, choices: &[u8]) -> u64 {
         let mut mask = 0u64;
-        for ((d, &o), &base) in c.decisions[p].iter().zip(choices).zip(&self.option_bits[p]) {
+        for (&o, &(base, count)) in choices.iter().zip(&self.option_bits[p]) {
             let bit = u32::from(base) + u32::from(o);
-            if usize::from(o) < d.options.len() && bit < 64 {
+            if u16::from(o) < count && bit < 64 {
                 mask |= 1 << bit;
             }
         }
@@ -166,11 +167,11 @@ impl Program {
             c.decisions[p]
                 .iter()
                 .map(|d| {
-                    let base = next;
-                    next = next.saturating_add(d.options.len() as u16);
-                    base
+                    let (base, count) = (next, d.options.len() as u16);
+                    next = next.saturating_add(count);
+                    (base, count)
                 })
-                .collect::<Box<[u16]>>()
+                .collect::<Box<[(u16, u16)]>>()
         });
         let flat = Flat {
             shared: c.shared.len() as u16,
@@ -274,7 +275,7 @@ impl Program {
 struct Flat {
     shared: u16,
     per_player: u16,
-    option_bits: [Box<[u16]>; 2],
+    option_bits: [Box<[(u16, u16)]>; 2],
 }
 
 impl Flat {
@@ -353,7 +354,8 @@ impl Flat {
                     option,
                 } => self.option_bits[player as usize]
                     .get(decision as usize)
-                    .map(|&base| u32::from(base) + u32::from(option))
+                    .filter(|&&(_, count)| u16::from(option) < count)
+                    .map(|&(base, _)| u32::from(base) + u32::from(option))
                     .filter(|&bit| bit < 64)
                     .map(|bit| (player as usize, 1u64 << bit)),
                 _ => None,
@@ -474,7 +476,7 @@ mod tests {
             shared: 0,
             per_player: 0,
             // Player 0: decisions of 3 and 2 options; player 1: one decision.
-            option_bits: [[0, 3].into(), [0].into()],
+            option_bits: [[(0, 3), (3, 2)].into(), [(0, 3)].into()],
         };
         let chose = |player, decision, option| Test::Chose {
             player,

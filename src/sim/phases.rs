@@ -106,7 +106,7 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
         let [a, b] = &mut ctx.sides;
         let (me, other) = if p == 0 { (a, b) } else { (b, a) };
         me.stance = stance_of(&c.decisions[p], &me.orders.choices);
-        me.chosen = prog.chosen(c, p, &me.orders.choices);
+        me.chosen = prog.chosen(p, &me.orders.choices);
         me.perceived.clone_from(&other.orders.choices);
         me.misreported.clear();
         me.misreported.resize(other.orders.choices.len(), false);

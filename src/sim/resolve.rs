@@ -48,6 +48,7 @@ pub fn for_each_match(
             m: &mut m,
             sides: [&mut a, &mut b],
             v,
+            dirty: 0,
         };
         step(&mut ctx);
         if !ctx.v.is_empty() {

@@ -19,6 +19,10 @@ pub struct Ctx<'a> {
     pub m: &'a mut Match,
     pub sides: [&'a mut Side; 2],
     pub v: &'a mut [f64],
+    /// Which values were written since the last clamp: bit `x % 64` for value
+    /// `x`. Start at 0: a step starts from clamped values (initial values are
+    /// validated in range, and every step ends clamped).
+    pub dirty: u64,
 }
 
 impl Ctx<'_> {
@@ -41,6 +45,7 @@ impl Ctx<'_> {
         // A NaN can only come from arithmetic on extreme values; keep the old value.
         let after = if value.is_nan() { before } else { value };
         *cell = after;
+        self.dirty |= 1 << (var % 64);
         if EXPLAIN && before != after {
             self.log(var, before, after, cause);
         }
@@ -156,6 +161,7 @@ impl Ctx<'_> {
 
     /// The effects in order. Whether the match explains is looked at once, not
     /// per effect.
+    #[inline]
     pub fn apply_all(&mut self, ops: &[Op], cause: Cause) {
         if self.m.explain {
             self.apply_each::<true>(ops, cause)
@@ -164,6 +170,7 @@ impl Ctx<'_> {
         }
     }
 
+    #[inline(always)]
     fn apply_each<const EXPLAIN: bool>(&mut self, ops: &[Op], cause: Cause) {
         for &op in ops {
             self.apply_as::<EXPLAIN>(op, cause);
@@ -179,18 +186,34 @@ impl Ctx<'_> {
         }
     }
 
-    /// Pulls every metric back inside its declared range.
+    /// Pulls every metric back inside its declared range. Only the values written
+    /// since the last clamp can be out of it, so only they are visited, in flat
+    /// order as before (with more than 64 values, all of them are).
     pub fn clamp(&mut self) {
-        for (x, b) in self.p.bounds.iter().enumerate() {
-            let v = self.v[x];
-            let clamped = if v.is_nan() {
-                b.initial
-            } else {
-                v.clamp(b.min, b.max)
-            };
-            if clamped != v {
-                self.set(x as Var, clamped, Cause::Clamp);
-            }
+        let dirty = std::mem::take(&mut self.dirty);
+        if self.v.len() > 64 {
+            (0..self.v.len()).for_each(|x| self.clamp_one(x));
+            return;
+        }
+        let mut left = dirty;
+        while left != 0 {
+            let x = left.trailing_zeros() as usize;
+            left &= left - 1;
+            self.clamp_one(x);
+        }
+    }
+
+    #[inline(always)]
+    fn clamp_one(&mut self, x: usize) {
+        let b = &self.p.bounds[x];
+        let v = self.v[x];
+        let clamped = if v.is_nan() {
+            b.initial
+        } else {
+            v.clamp(b.min, b.max)
+        };
+        if clamped != v {
+            self.set(x as Var, clamped, Cause::Clamp);
         }
     }
 }
