@@ -23,3 +23,9 @@ pub mod sim;
 pub mod strategy;
 pub mod tournament;
 pub mod ui;
+
+// Declared in the library so the binary, its tests and the benchmarks all
+// measure the same allocator. Not in the browser, which has its own.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
