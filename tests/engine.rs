@@ -290,12 +290,11 @@ proptest! {
             }
             h.step();
             let state: Match = h.state(m).unwrap().clone();
-            for (v, def) in state.shared.iter().zip(&s.compiled.shared) {
+            for (v, def) in state.shared().iter().zip(&s.compiled.shared) {
                 prop_assert!(!v.is_nan() && *v >= def.min && *v <= def.max);
             }
             for p in 0..2 {
-                let side = h.app.world().get::<common_enemy::sim::components::Side>(sides[p]).unwrap();
-                for (v, def) in side.metrics.iter().zip(&s.compiled.per_player) {
+                for (v, def) in state.player_values(p).iter().zip(&s.compiled.per_player) {
                     prop_assert!(!v.is_nan() && *v >= def.min && *v <= def.max);
                 }
             }

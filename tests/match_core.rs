@@ -421,12 +421,7 @@ fn a_fork_plays_exactly_like_its_original() {
     step(&mut world);
     let state = |e: Entity| {
         let m = world.get::<Match>(e).unwrap();
-        let sides: Vec<Vec<f64>> = m
-            .players
-            .iter()
-            .map(|&p| world.get::<Side>(p).unwrap().metrics.clone())
-            .collect();
-        (m.turn, m.shared.clone(), sides)
+        (m.turn, m.values.clone())
     };
     assert_eq!(state(m), state(fork));
     assert_eq!(state(m).0, 4);

@@ -267,11 +267,7 @@ fn waiting_for_orders(h: &Headless, m: Entity) -> bool {
 }
 
 fn scores(h: &Headless, m: Entity, score: usize) -> [f64; 2] {
-    let world = h.app.world();
-    let players = world.get::<Match>(m).map(|s| s.players);
-    players.map_or([0.0; 2], |ps| {
-        ps.map(|p| world.get::<Side>(p).map_or(0.0, |s| s.metrics[score]))
-    })
+    h.state(m).map_or([0.0; 2], |s| s.scores(score))
 }
 
 /// Sends both sides' orders, answering each offered event choice with the plan's stance.

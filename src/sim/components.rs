@@ -82,7 +82,12 @@ pub struct Match {
     pub rng: Xoshiro256PlusPlus,
     pub turns: u32,
     pub noise: f64,
-    pub shared: Vec<f64>,
+    /// Every metric's value in the engine's flat order (`Program::bounds`): the
+    /// shared metrics, then the first player's, then the second's. One array, so
+    /// the rules read and write a match's values where they are kept.
+    pub values: Vec<f64>,
+    /// How many of `values` are shared metrics.
+    pub shared_count: u16,
     /// How often each event has fired.
     pub fired: Vec<u32>,
     /// Events fired by effects this turn, applied in the events step.
@@ -108,6 +113,30 @@ pub struct Match {
     pub outcome: Option<Outcome>,
     /// An unknown end: the chance, after each turn, that the game goes on.
     pub continuation: Option<f64>,
+}
+
+impl Match {
+    /// The shared metrics' values, in the scenario's order.
+    pub fn shared(&self) -> &[f64] {
+        &self.values[..usize::from(self.shared_count)]
+    }
+
+    /// Player `p`'s per-player metrics' values, in the scenario's order.
+    pub fn player_values(&self, p: usize) -> &[f64] {
+        let shared = usize::from(self.shared_count);
+        let n = (self.values.len() - shared) / 2;
+        &self.values[shared + p * n..shared + (p + 1) * n]
+    }
+
+    /// Both players' scores, given the scenario's score metric.
+    pub fn scores(&self, score_metric: usize) -> [f64; 2] {
+        [0, 1].map(|p| {
+            self.player_values(p)
+                .get(score_metric)
+                .copied()
+                .unwrap_or(0.0)
+        })
+    }
 }
 
 /// One side's orders: an option index per regular decision, and answers to event choices.
@@ -150,7 +179,6 @@ pub struct Memory {
 pub struct Side {
     pub match_entity: Entity,
     pub index: u8,
-    pub metrics: Vec<f64>,
     pub orders: Orders,
     pub submitted: bool,
     pub last_orders: Option<Orders>,

@@ -136,7 +136,6 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
             Side {
                 match_entity,
                 index: p as u8,
-                metrics: c.per_player.iter().map(|m| m.initial[p]).collect(),
                 orders: Orders::default(),
                 submitted: false,
                 last_orders: None,
@@ -170,7 +169,10 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
             rng: Xoshiro256PlusPlus::seed_from_u64(setup.seed),
             turns,
             noise,
-            shared: c.shared.iter().map(|m| m.initial[0]).collect(),
+            values: (c.shared.iter().map(|m| m.initial[0]))
+                .chain((0..2).flat_map(|p| c.per_player.iter().map(move |m| m.initial[p])))
+                .collect(),
+            shared_count: c.shared.len() as u16,
             fired: vec![0; c.events.len()],
             pending: Vec::new(),
             announced: Vec::new(),

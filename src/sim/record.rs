@@ -445,8 +445,8 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
         .iter()
         .map(|(key, slot)| {
             let value = match *slot {
-                Slot::Shared(i) => m.shared[i as usize],
-                Slot::Player(p, i) => sides[p as usize].metrics[i as usize],
+                Slot::Shared(i) => m.shared()[i as usize],
+                Slot::Player(p, i) => m.player_values(p as usize)[i as usize],
                 Slot::Mine(_) | Slot::Theirs(_) => f64::NAN,
             };
             (key.clone(), value)
@@ -477,7 +477,7 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
             })
             .collect(),
         metrics,
-        scores: sides.iter().map(|side| side.metrics[score]).collect(),
+        scores: m.scores(score).to_vec(),
     }
 }
 

@@ -11,14 +11,12 @@ use crate::scenario::schema::Stance;
 use bevy::prelude::*;
 use rand::RngExt;
 
-/// Runs `step` on every match in one of `phases`, with both of its sides borrowed and,
-/// given a buffer, the match's metric values lent out flat in it (and written
-/// back after the step); without one, `Ctx::v` is empty.
+/// Runs `step` on every match in one of `phases`, with both of its sides borrowed
+/// and the match's values lent to `Ctx::v` (moved out and back, not copied).
 pub fn for_each_match(
     matches: &mut Query<(&mut Match, &MatchScenario)>,
     sides: &mut Query<&mut Side>,
     phases: &[Phase],
-    mut values: Option<&mut Vec<f64>>,
     mut step: impl FnMut(&mut Ctx),
 ) {
     for (mut m, scenario) in matches.iter_mut() {
@@ -29,35 +27,18 @@ pub fn for_each_match(
         let Ok([mut a, mut b]) = sides.get_many_mut(players) else {
             continue;
         };
-        let mut none = [];
-        let v: &mut [f64] = match values.as_deref_mut() {
-            Some(v) => {
-                // `spawn_match` sizes these from the scenario, and nothing resizes them.
-                v.clear();
-                v.extend_from_slice(&m.shared);
-                v.extend_from_slice(&a.metrics);
-                v.extend_from_slice(&b.metrics);
-                v
-            }
-            None => &mut none,
-        };
+        let mut values = std::mem::take(&mut m.values);
         let mut ctx = Ctx {
             c: &scenario.0.compiled,
             p: &scenario.0.program,
             s: &scenario.0.scenario,
             m: &mut m,
             sides: [&mut a, &mut b],
-            v,
+            v: &mut values,
             dirty: 0,
         };
         step(&mut ctx);
-        if !ctx.v.is_empty() {
-            let (shared, players) = ctx.v.split_at(ctx.m.shared.len());
-            let (first, second) = players.split_at(ctx.sides[0].metrics.len());
-            ctx.m.shared.copy_from_slice(shared);
-            ctx.sides[0].metrics.copy_from_slice(first);
-            ctx.sides[1].metrics.copy_from_slice(second);
-        }
+        m.values = values;
     }
 }
 
@@ -66,11 +47,9 @@ pub fn for_each_match(
 pub fn resolve_turns(
     mut matches: Query<(&mut Match, &MatchScenario)>,
     mut sides: Query<&mut Side>,
-    mut values: Local<Vec<f64>>,
 ) {
-    let values = Some(&mut *values);
     let phases = [Phase::Orders, Phase::Resolution];
-    for_each_match(&mut matches, &mut sides, &phases, values, |ctx| {
+    for_each_match(&mut matches, &mut sides, &phases, |ctx| {
         if ctx.m.phase == Phase::Orders && !super::phases::seal(ctx) {
             return;
         }
@@ -250,75 +229,64 @@ fn check_end(ctx: &mut Ctx) {
 }
 
 /// At the start of a turn: events whose triggers hold fire, and their news is kept.
-pub fn run_briefing(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-    mut values: Local<Vec<f64>>,
-) {
-    let values = Some(&mut *values);
-    for_each_match(
-        &mut matches,
-        &mut sides,
-        &[Phase::Briefing],
-        values,
-        |ctx| {
-            let (c, prog) = (ctx.c, ctx.p);
-            ctx.m.news.clear();
-            ctx.m.consequences.clear();
-            ctx.m.changes.clear();
-            ctx.m.pending.clear();
-            for side in ctx.sides.iter_mut() {
-                side.offered.clear();
-                side.submitted = false;
+pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
+    for_each_match(&mut matches, &mut sides, &[Phase::Briefing], |ctx| {
+        let (c, prog) = (ctx.c, ctx.p);
+        ctx.m.news.clear();
+        ctx.m.consequences.clear();
+        ctx.m.changes.clear();
+        ctx.m.pending.clear();
+        for side in ctx.sides.iter_mut() {
+            side.offered.clear();
+            side.submitted = false;
+        }
+        let turn = ctx.m.turn;
+        for (e, (event, compiled)) in prog.events.iter().zip(&c.events).enumerate() {
+            if !compiled.repeatable && ctx.m.fired[e] > 0 {
+                continue;
             }
-            let turn = ctx.m.turn;
-            for (e, (event, compiled)) in prog.events.iter().zip(&c.events).enumerate() {
-                if !compiled.repeatable && ctx.m.fired[e] > 0 {
-                    continue;
+            // Outside its turns a trigger is false and draws nothing: not evaluated.
+            let triggered = match &event.when {
+                Some(t) if (event.turns.0..=event.turns.1).contains(&turn) => ctx.test(t),
+                _ => false,
+            };
+            // An announced event fires here like a triggered one: news, effects, and
+            // its choice offered, so both sides answer it in this turn's orders.
+            let announced = ctx.m.announce_at.contains(&(turn, e as u16));
+            if announced {
+                ctx.m.announced.push(e as u16);
+            }
+            if triggered || announced {
+                ctx.m.fired[e] += 1;
+                ctx.m.news.push(e as u16);
+                ctx.apply_all(&event.effects, Cause::Event(e as u16));
+                if let Some((p, _)) = &compiled.choice {
+                    ctx.sides[*p as usize].offered.push(e as u16);
                 }
-                // Outside its turns a trigger is false and draws nothing: not evaluated.
-                let triggered = match &event.when {
-                    Some(t) if (event.turns.0..=event.turns.1).contains(&turn) => ctx.test(t),
-                    _ => false,
-                };
-                // An announced event fires here like a triggered one: news, effects, and
-                // its choice offered, so both sides answer it in this turn's orders.
-                let announced = ctx.m.announce_at.contains(&(turn, e as u16));
-                if announced {
-                    ctx.m.announced.push(e as u16);
-                }
-                if triggered || announced {
-                    ctx.m.fired[e] += 1;
-                    ctx.m.news.push(e as u16);
-                    ctx.apply_all(&event.effects, Cause::Event(e as u16));
-                    if let Some((p, _)) = &compiled.choice {
-                        ctx.sides[*p as usize].offered.push(e as u16);
+            }
+        }
+        ctx.m.announce_at.retain(|&(t, _)| t > turn);
+        // Briefing effects must respect ranges before anyone decides on them.
+        ctx.clamp();
+        if c.gated {
+            for p in 0..2u8 {
+                let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
+                masks.clear();
+                for options in prog.options[p as usize].iter() {
+                    let mut mask = 0u64;
+                    for (o, option) in options.iter().enumerate() {
+                        let open = match &option.available {
+                            Some(t) => ctx.test(t),
+                            None => true,
+                        };
+                        mask |= u64::from(open) << o;
                     }
+                    masks.push(mask);
                 }
+                ctx.sides[p as usize].available = masks;
             }
-            ctx.m.announce_at.retain(|&(t, _)| t > turn);
-            // Briefing effects must respect ranges before anyone decides on them.
-            ctx.clamp();
-            if c.gated {
-                for p in 0..2u8 {
-                    let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
-                    masks.clear();
-                    for options in prog.options[p as usize].iter() {
-                        let mut mask = 0u64;
-                        for (o, option) in options.iter().enumerate() {
-                            let open = match &option.available {
-                                Some(t) => ctx.test(t),
-                                None => true,
-                            };
-                            mask |= u64::from(open) << o;
-                        }
-                        masks.push(mask);
-                    }
-                    ctx.sides[p as usize].available = masks;
-                }
-            }
-            ctx.m.phase = Phase::Orders;
-            ctx.m.released = !ctx.m.hold;
-        },
-    );
+        }
+        ctx.m.phase = Phase::Orders;
+        ctx.m.released = !ctx.m.hold;
+    });
 }

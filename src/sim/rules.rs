@@ -10,8 +10,8 @@ use crate::scenario::schema::Stance;
 use rand::RngExt;
 
 /// A mutable view of one match during resolution. The match's metric values are
-/// lent out as one flat array in the program's order (`v`), and written back
-/// when the step is over (`resolve::for_each_match`).
+/// lent out as one flat array in the program's order (`v`: `Match::values`,
+/// moved out and back by `resolve::for_each_match`).
 pub struct Ctx<'a> {
     pub c: &'a Compiled,
     pub p: &'a Program,

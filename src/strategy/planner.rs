@@ -256,15 +256,13 @@ pub fn plan(
         world.run_schedule(TurnSchedule);
     }
     let score = c.score_metric as usize;
-    let start = [sides[0].metrics[score], sides[1].metrics[score]];
+    let start = m.scores(score);
     let mut value = vec![0.0f64; candidates.len()];
     for &(k, _, entity) in &trials {
         let Some(state) = world.get::<Match>(entity) else {
             continue;
         };
-        let got = state
-            .players
-            .map(|s| world.get::<Side>(s).map_or(0.0, |s| s.metrics[score]));
+        let got = state.scores(score);
         let mine = got[me] - start[me];
         let theirs = got[1 - me] - start[1 - me];
         let competitive = ai.temperament == Temperament::Competitive;

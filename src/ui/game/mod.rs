@@ -117,7 +117,7 @@ impl Snapshot<'_> {
     /// A metric's true value by record key (`isis_strength`, `us.score`) now: for
     /// the engine's use; what a player may read of it is [`Snapshot::shown_now`].
     pub fn now(&self, key: &str) -> Option<f64> {
-        metric_value(self.s, self.m, self.sides, key)
+        metric_value(self.s, self.m, key)
     }
 
     /// What the screen shows of the match's metrics.
@@ -165,11 +165,11 @@ impl Snapshot<'_> {
     }
 }
 
-fn metric_value(s: &LoadedScenario, m: &Match, sides: [&Side; 2], key: &str) -> Option<f64> {
+fn metric_value(s: &LoadedScenario, m: &Match, key: &str) -> Option<f64> {
     match s.slot_of(key)? {
-        crate::scenario::compiled::Slot::Shared(i) => m.shared.get(i as usize).copied(),
+        crate::scenario::compiled::Slot::Shared(i) => m.shared().get(i as usize).copied(),
         crate::scenario::compiled::Slot::Player(p, i) => {
-            sides[p as usize].metrics.get(i as usize).copied()
+            m.player_values(p as usize).get(i as usize).copied()
         }
         _ => None,
     }
@@ -521,12 +521,9 @@ fn top_bar(ui: &mut Ui, snap: &Snapshot) -> Option<Intent> {
         let score = snap.s.compiled.score_metric as usize;
         for (p, player) in s.players.iter().enumerate() {
             ui.label(
-                RichText::new(format!(
-                    "{} {:.1}",
-                    player.name, snap.sides[p].metrics[score]
-                ))
-                .color(widgets::side_color(p))
-                .strong(),
+                RichText::new(format!("{} {:.1}", player.name, snap.m.scores(score)[p]))
+                    .color(widgets::side_color(p))
+                    .strong(),
             );
         }
         ui.separator();
