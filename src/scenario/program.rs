@@ -102,6 +102,8 @@ pub struct Event {
     /// First and last turn at which `when` may hold; outside them it is false
     /// without drawing from the RNG, so the briefing need not evaluate it.
     pub turns: (u32, u32),
+    /// May fire again after it has fired.
+    pub repeatable: bool,
     pub effects: Box<[Op]>,
     /// The effects of each option of the event's choice, compiled for either
     /// player as the one who answers (`[option][player]`); the engine only
@@ -127,6 +129,9 @@ pub struct Program {
     pub chance: Box<[Rule]>,
     pub score: Box<[Rule]>,
     pub events: Box<[Event]>,
+    /// The events with a trigger, in order: the only ones a briefing without
+    /// an announcement need look at.
+    pub triggered: Box<[u16]>,
     pub early: Box<[Test]>,
     pub on_time_cases: Box<[Test]>,
     /// Every metric in flat order, which is the order the clamp visits them in.
@@ -220,6 +225,7 @@ impl Program {
                 Event {
                     when,
                     turns,
+                    repeatable: e.repeatable,
                     effects: ops(&e.effects, None),
                     answers: e.choice.as_ref().map_or(Box::default(), |(_, d)| {
                         d.options
@@ -249,12 +255,17 @@ impl Program {
                 });
             }
         }
+        let triggered = (c.events.iter().enumerate())
+            .filter(|(_, e)| !matches!(e.trigger, CTrigger::Fired))
+            .map(|(i, _)| i as u16)
+            .collect();
         Program {
             options,
             joint: rules(&c.joint),
             chance: rules(&c.chance),
             score: rules(&c.score),
             events,
+            triggered,
             early: c.early.iter().map(|e| test(&e.when, None)).collect(),
             on_time_cases: c
                 .on_time_cases

@@ -126,32 +126,39 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
     let s = &setup.scenario;
     let c = &s.compiled;
     let match_entity = world.spawn_empty().id();
-    let sides = [(); 2].map(|_| world.spawn_empty().id());
     // Known before the sides: their histories hold a memory a turn, allocated once
     // (up to a bound, so a tournament of very long matches does not reserve much).
     let turns = setup.turns.unwrap_or(c.turns).max(1);
-    for (p, &side) in sides.iter().enumerate() {
-        world.entity_mut(side).insert((
-            Name::new(s.scenario.players[p].id.clone()),
-            Side {
-                match_entity,
-                index: p as u8,
-                orders: Orders::default(),
-                submitted: false,
-                last_orders: None,
-                offered: Vec::new(),
-                stance: crate::scenario::schema::Stance::Cooperate,
-                last_stance: None,
-                perceived: Vec::new(),
-                misreported: Vec::new(),
-                history: Vec::with_capacity(turns.min(1024) as usize),
-                seen_defections: 0,
-                answered: Vec::new(),
-                available: Vec::new(),
-                chosen: 0,
-            },
-        ));
-    }
+    // Each side is spawned whole, its controller seeded as `assign_controller`
+    // seeds it: one placement in its archetype, not one per inserted component.
+    let mut controllers = setup.controllers.into_iter();
+    let sides = [0, 1].map(|p| {
+        let mut controller = controllers.next().expect("two controllers");
+        assign_seed(&mut controller, setup.seed, p);
+        world
+            .spawn((
+                controller,
+                Name::new(s.scenario.players[p].id.clone()),
+                Side {
+                    match_entity,
+                    index: p as u8,
+                    orders: Orders::default(),
+                    submitted: false,
+                    last_orders: None,
+                    offered: Vec::new(),
+                    stance: crate::scenario::schema::Stance::Cooperate,
+                    last_stance: None,
+                    perceived: Vec::new(),
+                    misreported: Vec::new(),
+                    history: Vec::with_capacity(turns.min(1024) as usize),
+                    seen_defections: 0,
+                    answered: Vec::new(),
+                    available: Vec::new(),
+                    chosen: 0,
+                },
+            ))
+            .id()
+    });
     let noise = setup.noise.unwrap_or(c.noise).clamp(0.0, 1.0);
     let continuation = setup
         .continuation
@@ -192,7 +199,6 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
         record.continuation = continuation;
         entity.insert(Recorder(record));
     }
-    assign_controllers(world, match_entity, setup.controllers);
     match_entity
 }
 

@@ -79,11 +79,14 @@ pub fn strategy_orders(
 ) {
     let view = View::of(scenario, m, sides, p);
     let stance = strategy.orders(&view, rng, &mut orders.choices);
-    super::rules::keep_available(
-        &scenario.compiled.decisions[p],
-        sides[p],
-        &mut orders.choices,
-    );
+    // Ungated scenarios leave every option available.
+    if scenario.compiled.gated {
+        super::rules::keep_available(
+            &scenario.compiled.decisions[p],
+            sides[p],
+            &mut orders.choices,
+        );
+    }
     super::rules::answers_into(
         &scenario.compiled,
         &sides[p].offered,

@@ -241,8 +241,18 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
             side.submitted = false;
         }
         let turn = ctx.m.turn;
-        for (e, (event, compiled)) in prog.events.iter().zip(&c.events).enumerate() {
-            if !compiled.repeatable && ctx.m.fired[e] > 0 {
+        // Events only an effect fires can fire here only when announced: every
+        // event is looked at then, in order; else only those with a trigger.
+        let every: Vec<u16>;
+        let candidates: &[u16] = if ctx.m.announce_at.iter().any(|&(t, _)| t == turn) {
+            every = (0..prog.events.len() as u16).collect();
+            &every
+        } else {
+            &prog.triggered
+        };
+        for &e in candidates {
+            let (e, event) = (e as usize, &prog.events[e as usize]);
+            if !event.repeatable && ctx.m.fired[e] > 0 {
                 continue;
             }
             // Outside its turns a trigger is false and draws nothing: not evaluated.
@@ -260,7 +270,7 @@ pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides:
                 ctx.m.fired[e] += 1;
                 ctx.m.news.push(e as u16);
                 ctx.apply_all(&event.effects, Cause::Event(e as u16));
-                if let Some((p, _)) = &compiled.choice {
+                if let Some((p, _)) = &c.events[e].choice {
                     ctx.sides[*p as usize].offered.push(e as u16);
                 }
             }
