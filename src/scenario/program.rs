@@ -79,17 +79,32 @@ pub enum Op {
     },
 }
 
+/// An effect list, with the values it may write (bit `x % 64` for value `x`): the
+/// clamp after a step visits those, marked once per list applied.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Effects {
+    pub ops: Box<[Op]>,
+    pub writes: u64,
+}
+
+impl std::ops::Deref for Effects {
+    type Target = [Op];
+    fn deref(&self) -> &[Op] {
+        &self.ops
+    }
+}
+
 /// A rule of a list (joint, chance, score).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub when: Test,
-    pub effects: Box<[Op]>,
+    pub effects: Effects,
 }
 
 /// An option of a regular decision or of an event's choice, for its owner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
-    pub effects: Box<[Op]>,
+    pub effects: Effects,
     /// When it may be chosen; `None` when always.
     pub available: Option<Test>,
 }
@@ -104,11 +119,11 @@ pub struct Event {
     pub turns: (u32, u32),
     /// May fire again after it has fired.
     pub repeatable: bool,
-    pub effects: Box<[Op]>,
+    pub effects: Effects,
     /// The effects of each option of the event's choice, compiled for either
     /// player as the one who answers (`[option][player]`); the engine only
     /// takes answers from the player offered the choice.
-    pub answers: Box<[[Box<[Op]>; 2]]>,
+    pub answers: Box<[[Effects; 2]]>,
 }
 
 /// The range the clamp keeps one metric in.
@@ -388,8 +403,8 @@ impl Flat {
         }
     }
 
-    fn ops(&self, effects: &[Eff], owner: Option<u8>) -> Box<[Op]> {
-        effects
+    fn ops(&self, effects: &[Eff], owner: Option<u8>) -> Effects {
+        let ops: Box<[Op]> = effects
             .iter()
             .map(|e| match *e {
                 Eff::Add(s, v) => Op::Add(self.var(s, owner), v),
@@ -407,7 +422,14 @@ impl Flat {
                     shown,
                 },
             })
-            .collect()
+            .collect();
+        let writes = ops.iter().fold(0u64, |w, op| match *op {
+            Op::Add(x, _) | Op::Set(x, _) | Op::Scale(x, _) | Op::AddPer(x, ..) => {
+                w | 1 << (x % 64)
+            }
+            Op::Fire(_) | Op::Misperceive { .. } => w,
+        });
+        Effects { ops, writes }
     }
 }
 

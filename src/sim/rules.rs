@@ -5,7 +5,7 @@
 
 use super::components::{Cause, Change, Match, Side};
 use crate::scenario::compiled::*;
-use crate::scenario::program::{Op, Program, Rule, Test, Var};
+use crate::scenario::program::{Effects, Op, Program, Rule, Test, Var};
 use crate::scenario::schema::Stance;
 use rand::RngExt;
 
@@ -20,8 +20,9 @@ pub struct Ctx<'a> {
     pub sides: [&'a mut Side; 2],
     pub v: &'a mut [f64],
     /// Which values were written since the last clamp: bit `x % 64` for value
-    /// `x`. Start at 0: a step starts from clamped values (initial values are
-    /// validated in range, and every step ends clamped).
+    /// `x`, from each applied list's `Effects::writes`. Starts at 0: a step starts
+    /// from clamped values (initial values are validated in range, and every
+    /// step ends clamped).
     pub dirty: u64,
 }
 
@@ -45,7 +46,6 @@ impl Ctx<'_> {
         // A NaN can only come from arithmetic on extreme values; keep the old value.
         let after = if value.is_nan() { before } else { value };
         *cell = after;
-        self.dirty |= 1 << (var % 64);
         if EXPLAIN && before != after {
             self.log(var, before, after, cause);
         }
@@ -161,8 +161,9 @@ impl Ctx<'_> {
 
     /// The effects in order. Whether the match explains is looked at once, not
     /// per effect.
-    #[inline]
-    pub fn apply_all(&mut self, ops: &[Op], cause: Cause) {
+    #[inline(always)]
+    pub fn apply_all(&mut self, ops: &Effects, cause: Cause) {
+        self.dirty |= ops.writes;
         if self.m.explain {
             self.apply_each::<true>(ops, cause)
         } else {
