@@ -188,8 +188,9 @@ pub struct Side {
     pub last_stance: Option<Stance>,
     /// What this side perceived of the other side's choices this turn.
     pub perceived: Vec<u8>,
-    /// Which of those were set by a rule (and so are not re-rolled by noise).
-    pub misreported: Vec<bool>,
+    /// Which of those were set by a rule (and so are not re-rolled by noise): bit
+    /// `d` for decision `d` (a side has at most `limits::MAX_DECISIONS`, 64).
+    pub misreported: u64,
     pub history: Vec<Memory>,
     /// How many of the other side's moves this side has seen as defections.
     pub seen_defections: u32,

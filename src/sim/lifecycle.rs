@@ -149,7 +149,7 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
                     stance: crate::scenario::schema::Stance::Cooperate,
                     last_stance: None,
                     perceived: Vec::new(),
-                    misreported: Vec::new(),
+                    misreported: 0,
                     history: Vec::with_capacity(turns.min(1024) as usize),
                     seen_defections: 0,
                     answered: Vec::new(),

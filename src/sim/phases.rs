@@ -111,8 +111,7 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
         me.stance = stance_of(&c.decisions[p], &me.orders.choices);
         me.chosen = prog.chosen(p, &me.orders.choices);
         me.perceived.clone_from(&other.orders.choices);
-        me.misreported.clear();
-        me.misreported.resize(other.orders.choices.len(), false);
+        me.misreported = 0;
     }
     ctx.m.phase = Phase::Resolution;
     true

@@ -116,7 +116,8 @@ fn apply_perception_noise(ctx: &mut Ctx) {
     for observer in 0..2 {
         let actor = 1 - observer;
         for (d, decision) in c.decisions[actor].iter().enumerate() {
-            if ctx.sides[observer].misreported[d] || ctx.m.rng.random::<f64>() >= noise {
+            let misreported = ctx.sides[observer].misreported >> (d % 64) & 1 == 1;
+            if misreported || ctx.m.rng.random::<f64>() >= noise {
                 continue;
             }
             let true_option = ctx.sides[actor].orders.choices[d];

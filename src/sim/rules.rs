@@ -153,7 +153,7 @@ impl Ctx<'_> {
                 let side = &mut self.sides[observer as usize];
                 if let Some(p) = side.perceived.get_mut(decision as usize) {
                     *p = shown;
-                    side.misreported[decision as usize] = true;
+                    side.misreported |= 1 << (decision % 64);
                 }
             }
         }
