@@ -573,5 +573,7 @@ mod tests {
                 shown: 1
             }
         );
+        // The clamp after these effects visits the one value they write.
+        assert_eq!(e.writes, 1 << (3 + 4 + 2));
     }
 }
