@@ -65,7 +65,11 @@ pub enum Test {
 /// An effect on the flat values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Op {
+    /// Adds a finite constant. A value is never NaN, so neither is the sum: the
+    /// engine stores it without the NaN check the other arithmetic needs.
     Add(Var, f64),
+    /// Adds a constant that is not finite (validation refuses them; kept exact).
+    AddAny(Var, f64),
     Set(Var, f64),
     Scale(Var, f64),
     /// `var += per × factor`.
@@ -407,7 +411,8 @@ impl Flat {
         let ops: Box<[Op]> = effects
             .iter()
             .map(|e| match *e {
-                Eff::Add(s, v) => Op::Add(self.var(s, owner), v),
+                Eff::Add(s, v) if v.is_finite() => Op::Add(self.var(s, owner), v),
+                Eff::Add(s, v) => Op::AddAny(self.var(s, owner), v),
                 Eff::Set(s, v) => Op::Set(self.var(s, owner), v),
                 Eff::Scale(s, f) => Op::Scale(self.var(s, owner), f),
                 Eff::AddPer(s, per, f) => Op::AddPer(self.var(s, owner), self.var(per, owner), f),
@@ -424,9 +429,11 @@ impl Flat {
             })
             .collect();
         let writes = ops.iter().fold(0u64, |w, op| match *op {
-            Op::Add(x, _) | Op::Set(x, _) | Op::Scale(x, _) | Op::AddPer(x, ..) => {
-                w | 1 << (x % 64)
-            }
+            Op::Add(x, _)
+            | Op::AddAny(x, _)
+            | Op::Set(x, _)
+            | Op::Scale(x, _)
+            | Op::AddPer(x, ..) => w | 1 << (x % 64),
             Op::Fire(_) | Op::Misperceive { .. } => w,
         });
         Effects { ops, writes }

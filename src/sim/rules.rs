@@ -41,11 +41,20 @@ impl Ctx<'_> {
     /// explain, and their effects then cost a store and a NaN check.
     #[inline(always)]
     fn set_as<const EXPLAIN: bool>(&mut self, var: Var, value: f64, cause: Cause) {
-        let cell = &mut self.v[var as usize];
-        let before = *cell;
         // A NaN can only come from arithmetic on extreme values; keep the old value.
-        let after = if value.is_nan() { before } else { value };
-        *cell = after;
+        let after = if value.is_nan() {
+            self.v[var as usize]
+        } else {
+            value
+        };
+        self.store::<EXPLAIN>(var, after, cause);
+    }
+
+    /// Writes a value known not to be NaN.
+    #[inline(always)]
+    fn store<const EXPLAIN: bool>(&mut self, var: Var, after: f64, cause: Cause) {
+        let cell = &mut self.v[var as usize];
+        let before = std::mem::replace(cell, after);
         if EXPLAIN && before != after {
             self.log(var, before, after, cause);
         }
@@ -137,7 +146,8 @@ impl Ctx<'_> {
     #[inline(always)]
     fn apply_as<const EXPLAIN: bool>(&mut self, op: Op, cause: Cause) {
         match op {
-            Op::Add(x, v) => self.set_as::<EXPLAIN>(x, self.v[x as usize] + v, cause),
+            Op::Add(x, v) => self.store::<EXPLAIN>(x, self.v[x as usize] + v, cause),
+            Op::AddAny(x, v) => self.set_as::<EXPLAIN>(x, self.v[x as usize] + v, cause),
             Op::Set(x, v) => self.set_as::<EXPLAIN>(x, v, cause),
             Op::Scale(x, f) => self.set_as::<EXPLAIN>(x, self.v[x as usize] * f, cause),
             Op::AddPer(x, per, f) => {
