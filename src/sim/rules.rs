@@ -189,7 +189,9 @@ impl Ctx<'_> {
     }
 
     /// Runs a rule list in order; `cause` names a rule by its index.
-    pub fn run_rules(&mut self, rules: &[Rule], cause: fn(u16) -> Cause) {
+    /// Generic over `cause` so it is built inline, and not at all when the match
+    /// does not explain.
+    pub fn run_rules(&mut self, rules: &[Rule], cause: impl Fn(u16) -> Cause) {
         for (i, r) in rules.iter().enumerate() {
             if self.test(&r.when) {
                 self.apply_all(&r.effects, cause(i as u16));
