@@ -171,15 +171,19 @@ impl Program {
     /// choice that is not one of its decision's options sets no bit, as it
     /// satisfies no `Chose`.
     pub fn chosen(&self, p: usize, choices: &[u8]) -> u64 {
-        let mut mask = 0u64;
-        for (&o, &(base, count)) in choices.iter().zip(&self.option_bits[p]) {
-            let bit = u32::from(base) + u32::from(o);
-            if u16::from(o) < count && bit < 64 {
-                mask |= 1 << bit;
-            }
-        }
-        mask
+        let bits = &self.option_bits[p];
+        (choices.iter().enumerate())
+            .filter_map(|(d, &o)| option_bit(bits, d, o))
+            .fold(0, |mask, bit| mask | 1 << bit)
     }
+}
+
+/// The bit of option `o` of decision `d` in a player's masks, if it has one: the
+/// option exists and falls within the 64 bits.
+fn option_bit(bits: &[(u16, u16)], d: usize, o: u8) -> Option<u32> {
+    let &(base, count) = bits.get(d)?;
+    let bit = u32::from(base) + u32::from(o);
+    (u16::from(o) < count && bit < 64).then_some(bit)
 }
 
 const EVER: (u32, u32) = (0, u32::MAX);
@@ -382,12 +386,12 @@ impl Flat {
                     player,
                     decision,
                     option,
-                } => self.option_bits[player as usize]
-                    .get(decision as usize)
-                    .filter(|&&(_, count)| u16::from(option) < count)
-                    .map(|&(base, _)| u32::from(base) + u32::from(option))
-                    .filter(|&bit| bit < 64)
-                    .map(|bit| (player as usize, 1u64 << bit)),
+                } => option_bit(
+                    &self.option_bits[player as usize],
+                    decision as usize,
+                    option,
+                )
+                .map(|bit| (player as usize, 1u64 << bit)),
                 _ => None,
             };
             match (bit, out.last_mut()) {

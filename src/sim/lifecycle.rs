@@ -176,10 +176,9 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
             rng: Xoshiro256PlusPlus::seed_from_u64(setup.seed),
             turns,
             noise,
-            values: (c.shared.iter().map(|m| m.initial[0]))
-                .chain((0..2).flat_map(|p| c.per_player.iter().map(move |m| m.initial[p])))
-                .collect(),
-            shared_count: c.shared.len() as u16,
+            // The program's bounds list every metric in the flat order, with its start.
+            values: s.program.bounds.iter().map(|b| b.initial).collect(),
+            shared_count: s.program.counts.0 as u16,
             fired: vec![0; c.events.len()],
             pending: Vec::new(),
             announced: Vec::new(),

@@ -96,9 +96,8 @@ pub fn strategy_orders(
 }
 
 /// Once both sides have submitted, the orders are sealed: stances and the masks of
-/// the chosen options are computed, and
-/// each side's perception starts as the truth, and the match goes on to its
-/// resolution. Run by the resolution system, on the match it is about to resolve
+/// the chosen options are computed, each side's perception starts as the truth,
+/// and the match goes on to its resolution. Run by the resolution system, on the match it is about to resolve
 /// (one look-up of the sides for both). False while orders are still awaited.
 pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
     if !(ctx.m.released && ctx.sides[0].submitted && ctx.sides[1].submitted) {

@@ -136,14 +136,14 @@ fn apply_perception_noise(ctx: &mut Ctx) {
 
 /// Step 5: events fired by effects this turn apply their effects.
 fn apply_fired_events(ctx: &mut Ctx) {
-    let (c, prog) = (ctx.c, ctx.p);
+    let prog = ctx.p;
     let mut applied = 0;
     let mut next = 0;
     // Read in order while effects may append more: what `remove(0)` did, without the shifting.
     while next < ctx.m.pending.len() {
         let e = ctx.m.pending[next];
         next += 1;
-        if (!c.events[e as usize].repeatable && ctx.m.fired[e as usize] > 0)
+        if (!prog.events[e as usize].repeatable && ctx.m.fired[e as usize] > 0)
             || applied >= MAX_EVENTS_PER_TURN
         {
             continue;
