@@ -6,7 +6,7 @@
 //! iteration. The aim is under 300 ms.
 //! `cargo bench --bench ai_think`; the README records the figures.
 
-use common_enemy::sim::components::{Controller, Match, Orders, Phase, Side};
+use common_enemy::sim::components::{Controller, Match, Orders, Phase, Sides};
 use common_enemy::sim::phases::strategy_orders;
 use common_enemy::sim::runner::Headless;
 use common_enemy::sim::{MatchSetup, assign_controller};
@@ -53,7 +53,7 @@ fn ai_hard_syria_2015(bencher: divan::Bencher, turn: u32) {
         state.turn == turn && state.phase == Phase::Orders,
         "the match is at turn {turn}'s orders"
     );
-    let sides: [&Side; 2] = state.players.map(|s| world.get(s).expect("side"));
+    let sides: &Sides = world.get(m).expect("sides");
     bencher.bench_local(|| {
         // A fresh AI each time: it may learn from what it is shown.
         let Controller::Strategy {

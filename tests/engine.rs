@@ -57,13 +57,13 @@ fn a_turn_waits_for_both_sealed_orders() {
     let m = external_match(&mut h, &s, false);
     h.step();
     assert_eq!(h.state(m).unwrap().phase, Phase::Orders);
-    let sides = h.state(m).unwrap().players;
     let cooperate = Orders {
         choices: vec![0],
         answers: vec![],
     };
     h.app.world_mut().write_message(SubmitOrders {
-        side: sides[0],
+        match_entity: m,
+        player: 0,
         orders: cooperate.clone(),
     });
     h.step();
@@ -74,7 +74,8 @@ fn a_turn_waits_for_both_sealed_orders() {
     );
     assert_eq!(h.state(m).unwrap().turn, 1);
     h.app.world_mut().write_message(SubmitOrders {
-        side: sides[1],
+        match_entity: m,
+        player: 1,
         orders: cooperate,
     });
     h.step();
@@ -92,17 +93,18 @@ fn orders_of_the_wrong_shape_are_refused() {
     let mut h = Headless::default();
     let m = external_match(&mut h, &s, false);
     h.step();
-    let sides = h.state(m).unwrap().players;
     for bad in [vec![], vec![7], vec![0, 0]] {
         h.app.world_mut().write_message(SubmitOrders {
-            side: sides[0],
+            match_entity: m,
+            player: 0,
             orders: Orders {
                 choices: bad,
                 answers: vec![],
             },
         });
         h.app.world_mut().write_message(SubmitOrders {
-            side: sides[1],
+            match_entity: m,
+            player: 1,
             orders: Orders {
                 choices: vec![0],
                 answers: vec![],
@@ -129,10 +131,10 @@ fn a_held_match_waits_after_briefing_and_report() {
     h.app.world_mut().write_message(ContinueMatch(m));
     h.step();
     assert!(h.state(m).unwrap().released);
-    let sides = h.state(m).unwrap().players;
-    for side in sides {
+    for player in 0..2 {
         h.app.world_mut().write_message(SubmitOrders {
-            side,
+            match_entity: m,
+            player,
             orders: Orders {
                 choices: vec![1],
                 answers: vec![],
@@ -275,18 +277,17 @@ proptest! {
         let mut h = Headless::default();
         let m = h.spawn(MatchSetup { scenario: s.clone(), seed, turns: Some(12), noise: None, continuation: None,
             controllers: [Controller::External, Controller::External], explain: false, hold: false, record_as: None });
-        let sides = h.state(m).unwrap().players;
-        let mut picks = picks.into_iter().cycle();
+            let mut picks = picks.into_iter().cycle();
         for _ in 0..12 {
             h.step();
             for p in 0..2 {
-                let side = h.app.world().get::<common_enemy::sim::components::Side>(sides[p]).unwrap().clone();
+                let side = h.app.world().get::<common_enemy::sim::components::Sides>(m).unwrap()[p].clone();
                 let choices = s.compiled.decisions[p].iter().map(|d| picks.next().unwrap() % d.options.len() as u8).collect();
                 let answers = side.offered.iter().map(|&e| {
                     let n = s.compiled.events[e as usize].choice.as_ref().unwrap().1.options.len() as u8;
                     (e, picks.next().unwrap() % n)
                 }).collect();
-                h.app.world_mut().write_message(SubmitOrders { side: sides[p], orders: Orders { choices, answers } });
+                h.app.world_mut().write_message(SubmitOrders { match_entity: m, player: p as u8, orders: Orders { choices, answers } });
             }
             h.step();
             let state: Match = h.state(m).unwrap().clone();
@@ -308,7 +309,6 @@ fn a_held_match_plays_turn_after_turn() {
     let s = load("prisoners_dilemma");
     let mut h = Headless::default();
     let m = external_match(&mut h, &s, true);
-    let sides = h.state(m).unwrap().players;
     for turn in 1..=3 {
         h.step();
         let state = h.state(m).unwrap();
@@ -319,9 +319,10 @@ fn a_held_match_plays_turn_after_turn() {
         );
         h.app.world_mut().write_message(ContinueMatch(m));
         h.step();
-        for side in sides {
+        for player in 0..2 {
             h.app.world_mut().write_message(SubmitOrders {
-                side,
+                match_entity: m,
+                player,
                 orders: Orders {
                     choices: vec![0],
                     answers: vec![],

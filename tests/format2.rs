@@ -6,7 +6,7 @@
 
 use common_enemy::scenario::{self, LoadedScenario};
 use common_enemy::sim::MatchSetup;
-use common_enemy::sim::components::{Controller, Orders, Side, SubmitOrders};
+use common_enemy::sim::components::{Controller, Orders, Sides, SubmitOrders};
 use common_enemy::sim::orders::{OrderRefusal, OrdersRefused};
 use common_enemy::sim::record::GameRecord;
 use common_enemy::sim::runner::{Headless, play_recorded};
@@ -175,12 +175,12 @@ fn an_option_is_available_only_while_its_condition_holds() {
         record_as: None,
     });
     h.step();
-    let sides = h.state(m).unwrap().players;
-    let side = h.app.world().get::<Side>(sides[0]).unwrap();
+    let side = &h.app.world().get::<Sides>(m).unwrap()[0];
     assert!(!common_enemy::sim::rules::option_available(side, 0, 1));
     assert!(common_enemy::sim::rules::option_available(side, 0, 2));
     h.app.world_mut().write_message(SubmitOrders {
-        side: sides[0],
+        match_entity: m,
+        player: 0,
         orders: Orders {
             choices: vec![1],
             answers: vec![],

@@ -49,7 +49,7 @@ fn play_turn(world: &mut World, m: Entity, humans: &[usize]) -> bool {
             }
             Phase::Orders => {
                 for &p in humans {
-                    let side = world.get::<Side>(state.players[p]).unwrap().clone();
+                    let side = world.get::<Sides>(m).unwrap()[p].clone();
                     if side.submitted {
                         continue;
                     }
@@ -58,7 +58,8 @@ fn play_turn(world: &mut World, m: Entity, humans: &[usize]) -> bool {
                     orders_for(&c.decisions[p], Stance::Cooperate, &mut choices);
                     let answers = answers_for(c, &side.offered, Stance::Cooperate);
                     world.write_message(SubmitOrders {
-                        side: state.players[p],
+                        match_entity: m,
+                        player: p as u8,
                         orders: Orders { choices, answers },
                     });
                 }
@@ -214,8 +215,7 @@ fn briefed_with_offer() -> (World, Entity, Arc<LoadedScenario>, usize, u16) {
         common_enemy::sim::MatchSetup::external(s.clone(), 1),
     );
     step(&mut world);
-    let side = world.get::<Match>(m).unwrap().players[player];
-    world.get_mut::<Side>(side).unwrap().offered = vec![event];
+    world.get_mut::<Sides>(m).unwrap()[player].offered = vec![event];
     (world, m, s, player, event)
 }
 
@@ -223,9 +223,7 @@ fn briefed_with_offer() -> (World, Entity, Arc<LoadedScenario>, usize, u16) {
 fn check_orders_refuses_every_malformed_order() {
     let (world, m, s, player, event) = briefed_with_offer();
     let c = &s.compiled;
-    let side = world
-        .get::<Side>(world.get::<Match>(m).unwrap().players[player])
-        .unwrap();
+    let side = &world.get::<Sides>(m).unwrap()[player];
     let mut good = Orders::default();
     orders_for(&c.decisions[player], Stance::Cooperate, &mut good.choices);
     good.answers = answers_for(c, &side.offered, Stance::Cooperate);
@@ -310,9 +308,9 @@ fn refused_orders_come_back_as_a_message_and_change_nothing() {
         &mut world,
         common_enemy::sim::MatchSetup::external(s.clone(), 1),
     );
-    let side = world.get::<Match>(m).unwrap().players[0];
     world.write_message(SubmitOrders {
-        side,
+        match_entity: m,
+        player: 0,
         orders: Orders {
             choices: vec![0],
             answers: vec![(0, 0)],
@@ -325,9 +323,9 @@ fn refused_orders_come_back_as_a_message_and_change_nothing() {
         .copied()
         .collect();
     assert_eq!(refused.len(), 1);
-    assert_eq!(refused[0].side, side);
+    assert_eq!((refused[0].match_entity, refused[0].player), (m, 0));
     assert_eq!(refused[0].reason, OrderRefusal::NotOffered { event: 0 });
-    assert!(!world.get::<Side>(side).unwrap().submitted);
+    assert!(!world.get::<Sides>(m).unwrap()[0].submitted);
 }
 
 fn recorded_game(name: &str, turns: u32) -> (GameRecord, Arc<LoadedScenario>) {
@@ -412,10 +410,13 @@ fn a_fork_plays_exactly_like_its_original() {
     // Both play turn 3's recorded orders; every metric and score agrees.
     let t3 = &rec.history[2];
     for entity in [m, fork] {
-        let players = world.get::<Match>(entity).unwrap().players;
-        for (p, side) in players.into_iter().enumerate() {
+        for p in 0..2 {
             let orders = common_enemy::sim::lifecycle::orders_from_names(&s, p, t3).unwrap();
-            world.write_message(SubmitOrders { side, orders });
+            world.write_message(SubmitOrders {
+                match_entity: entity,
+                player: p as u8,
+                orders,
+            });
         }
     }
     step(&mut world);

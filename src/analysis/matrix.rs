@@ -273,15 +273,13 @@ fn scores(h: &Headless, m: Entity, score: usize) -> [f64; 2] {
 /// Sends both sides' orders, answering each offered event choice with the plan's stance.
 fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
     let world = h.app.world_mut();
-    let Some(state) = world.get::<Match>(m) else {
-        return;
-    };
     let Some(scenario) = world.get::<MatchScenario>(m).map(|s| s.0.clone()) else {
         return;
     };
-    for (p, side) in state.players.into_iter().enumerate() {
+    for p in 0..2 {
         let mut choices = plans[p].choices.clone();
-        let offered = world.get::<Side>(side).map_or_else(Vec::new, |s| {
+        let offered = world.get::<Sides>(m).map_or_else(Vec::new, |sides| {
+            let s = &sides[p];
             // A plan names options by stance; where one is not available this turn
             // (format 2), the side plays what a strategy of that stance would.
             keep_available(&scenario.compiled.decisions[p], s, &mut choices);
@@ -292,7 +290,8 @@ fn submit(h: &mut Headless, m: Entity, plans: [&Plan; 2]) {
             .clone()
             .unwrap_or_else(|| answers_for(&scenario.compiled, &offered, plans[p].stance));
         world.write_message(SubmitOrders {
-            side,
+            match_entity: m,
+            player: p as u8,
             orders: Orders { choices, answers },
         });
     }

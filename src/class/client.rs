@@ -11,7 +11,7 @@ use super::protocol::{
     ClientMsg, MatchInfo, PROTOCOL, Refusal, ServerMsg, follow_announcement, parse_turn, socket_url,
 };
 use crate::scenario::LoadedScenario;
-use crate::sim::components::{Controller, Match, Orders, Phase, Side};
+use crate::sim::components::{Controller, Match, Orders, Phase, Sides};
 use crate::sim::record::{GameRecord, named_orders};
 use crate::sim::{follow, replay_turn, scratch_world, step};
 use crate::strategy::Spec;
@@ -100,8 +100,7 @@ impl Mirror {
         let Controller::Strategy { strategy, rng } = controller else {
             return None;
         };
-        let [a, b] = m.players.map(|e| self.world.get::<Side>(e));
-        let sides = [a?, b?];
+        let sides = self.world.get::<Sides>(self.entity)?;
         let mut orders = Orders::default();
         crate::sim::phases::strategy_orders(
             &self.scenario,

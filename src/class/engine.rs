@@ -13,7 +13,7 @@ use super::protocol::{MatchInfo, PROTOCOL, Refusal, ServerMsg, clean_name};
 use super::store::{MatchFile, SESSION_FORMAT, Seat, SessionFile, Settings, Store, StudentFile};
 use super::tokens;
 use crate::scenario::LoadedScenario;
-use crate::sim::components::{Controller, Match, Phase, Side, SubmitOrders};
+use crate::sim::components::{Controller, Match, Phase, Sides, SubmitOrders};
 use crate::sim::orders::check_side_orders;
 use crate::sim::record::{GameRecord, Recorder};
 use crate::sim::{MatchSetup, assign_controller, despawn_match, scratch_world, spawn_match};
@@ -512,8 +512,8 @@ impl ClassWorld {
                 let queued = session.queued.iter().any(|q| q.0 == m && q.1 == p);
                 let submitted = self
                     .world
-                    .get::<Side>(mat.players[p])
-                    .is_some_and(|side| side.submitted);
+                    .get::<Sides>(entity)
+                    .is_some_and(|sides| sides[p].submitted);
                 mat.phase == Phase::Orders && !submitted && !queued
             })
             .collect();
@@ -560,8 +560,7 @@ impl ClassWorld {
                 ),
             );
         }
-        let side_entity = mat.players[p];
-        let Some(side) = self.world.get::<Side>(side_entity) else {
+        let Some(side) = self.world.get::<Sides>(entity).map(|sides| &sides[p]) else {
             return refuse(Refusal::MatchOver, "your match is over");
         };
         if side.submitted || session.queued.iter().any(|q| q.0 == m && q.1 == p) {
@@ -579,7 +578,8 @@ impl ClassWorld {
             self.sessions[s].queued.push((m, p, orders));
         } else {
             self.world.write_message(SubmitOrders {
-                side: side_entity,
+                match_entity: entity,
+                player: p as u8,
                 orders,
             });
         }

@@ -233,11 +233,12 @@ impl ClassWorld {
             Action::Resume => {
                 self.sessions[s].file.paused = false;
                 for (m, p, orders) in std::mem::take(&mut self.sessions[s].queued) {
-                    let side = self.sessions[s].entities[m]
-                        .and_then(|e| self.world.get::<Match>(e))
-                        .map(|mat| mat.players[p]);
-                    if let Some(side) = side {
-                        self.world.write_message(SubmitOrders { side, orders });
+                    if let Some(match_entity) = self.sessions[s].entities[m] {
+                        self.world.write_message(SubmitOrders {
+                            match_entity,
+                            player: p as u8,
+                            orders,
+                        });
                     }
                 }
                 self.save(s);

@@ -1,5 +1,6 @@
-//! The ECS model of a match: a `Match` entity with the shared state and two `Side`
-//! entities with each player's state. One `World` may hold any number of matches.
+//! The ECS model of a match: one entity per match, holding the shared state
+//! (`Match`), both players' state (`Sides`) and who plays them (`Seats`). One
+//! `World` may hold any number of matches.
 
 use super::seat::Strategy;
 use crate::scenario::LoadedScenario;
@@ -73,7 +74,6 @@ pub struct MatchScenario(pub Arc<LoadedScenario>);
 /// A match: the turn, the phase, its RNG and the shared metrics.
 #[derive(Component, Debug, Clone)]
 pub struct Match {
-    pub players: [Entity; 2],
     /// The current turn, 1-based.
     pub turn: u32,
     pub phase: Phase,
@@ -175,9 +175,8 @@ pub struct Memory {
 }
 
 /// A player in a match.
-#[derive(Component, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct Side {
-    pub match_entity: Entity,
     pub index: u8,
     pub orders: Orders,
     pub submitted: bool,
@@ -206,8 +205,29 @@ pub struct Side {
     pub chosen: u64,
 }
 
-/// Who gives a side its orders.
+/// Both players of a match, on the match's own entity: the turn systems reach a
+/// match's sides without a look-up.
+#[derive(Component, Debug, Clone)]
+pub struct Sides(pub [Side; 2]);
+
+impl std::ops::Deref for Sides {
+    type Target = [Side; 2];
+    fn deref(&self) -> &[Side; 2] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Sides {
+    fn deref_mut(&mut self) -> &mut [Side; 2] {
+        &mut self.0
+    }
+}
+
+/// Who plays each side of a match, on the match's entity beside its `Sides`.
 #[derive(Component)]
+pub struct Seats(pub [Controller; 2]);
+
+/// Who gives a side its orders.
 pub enum Controller {
     /// Orders come from outside (the UI, a replayed record): a `SubmitOrders` message.
     External,
@@ -219,10 +239,11 @@ pub enum Controller {
     },
 }
 
-/// Sealed orders from outside the engine.
+/// Sealed orders from outside the engine, for player `player` (0 or 1) of a match.
 #[derive(Message, Debug, Clone)]
 pub struct SubmitOrders {
-    pub side: Entity,
+    pub match_entity: Entity,
+    pub player: u8,
     pub orders: Orders,
 }
 

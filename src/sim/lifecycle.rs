@@ -106,70 +106,58 @@ pub fn assign_controller(
     p: usize,
     controller: Controller,
 ) {
-    let Some((players, seed)) = world
-        .get::<Match>(match_entity)
-        .map(|m| (m.players, m.seed))
-    else {
+    let Some(seed) = world.get::<Match>(match_entity).map(|m| m.seed) else {
         return;
     };
     let mut controller = controller;
     assign_seed(&mut controller, seed, p);
-    if let Some(&side) = players.get(p)
-        && let Ok(mut side) = world.get_entity_mut(side)
+    if let Some(mut seats) = world.get_mut::<Seats>(match_entity)
+        && let Some(seat) = seats.0.get_mut(p)
     {
-        side.insert(controller);
+        *seat = controller;
     }
 }
 
-/// Spawns a match and its two sides; returns the match entity.
+/// Spawns a match with its two sides; returns the match entity.
 pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
     let s = &setup.scenario;
     let c = &s.compiled;
-    let match_entity = world.spawn_empty().id();
     // Known before the sides: their histories hold a memory a turn, allocated once
     // (up to a bound, so a tournament of very long matches does not reserve much).
     let turns = setup.turns.unwrap_or(c.turns).max(1);
-    // Each side is spawned whole, its controller seeded as `assign_controller`
-    // seeds it: one placement in its archetype, not one per inserted component.
-    let mut controllers = setup.controllers.into_iter();
-    let sides = [0, 1].map(|p| {
-        let mut controller = controllers.next().expect("two controllers");
-        assign_seed(&mut controller, setup.seed, p);
-        world
-            .spawn((
-                controller,
-                Name::new(s.scenario.players[p].id.clone()),
-                Side {
-                    match_entity,
-                    index: p as u8,
-                    orders: Orders::default(),
-                    submitted: false,
-                    last_orders: None,
-                    offered: Vec::new(),
-                    stance: crate::scenario::schema::Stance::Cooperate,
-                    last_stance: None,
-                    perceived: Vec::new(),
-                    misreported: 0,
-                    history: Vec::with_capacity(turns.min(1024) as usize),
-                    seen_defections: 0,
-                    answered: Vec::new(),
-                    available: Vec::new(),
-                    chosen: 0,
-                },
-            ))
-            .id()
+    // Each controller seeded as `assign_controller` seeds it, and the match
+    // spawned whole: one placement in its archetype, not one per component.
+    let mut controllers = setup.controllers;
+    for (p, controller) in controllers.iter_mut().enumerate() {
+        assign_seed(controller, setup.seed, p);
+    }
+    let sides = [0, 1].map(|p| Side {
+        index: p as u8,
+        orders: Orders::default(),
+        submitted: false,
+        last_orders: None,
+        offered: Vec::new(),
+        stance: crate::scenario::schema::Stance::Cooperate,
+        last_stance: None,
+        perceived: Vec::new(),
+        misreported: 0,
+        history: Vec::with_capacity(turns.min(1024) as usize),
+        seen_defections: 0,
+        answered: Vec::new(),
+        available: Vec::new(),
+        chosen: 0,
     });
     let noise = setup.noise.unwrap_or(c.noise).clamp(0.0, 1.0);
     let continuation = setup
         .continuation
         .filter(|d| d.is_finite())
         .map(|d| d.clamp(0.0, 1.0));
-    let mut entity = world.entity_mut(match_entity);
-    entity.insert((
+    let mut entity = world.spawn((
         Name::new(format!("match {}", s.scenario.id)),
         MatchScenario(setup.scenario.clone()),
+        Sides(sides),
+        Seats(controllers),
         Match {
-            players: sides,
             turn: 1,
             phase: Phase::Briefing,
             seed: setup.seed,
@@ -198,63 +186,51 @@ pub fn spawn_match(world: &mut World, setup: MatchSetup) -> Entity {
         record.continuation = continuation;
         entity.insert(Recorder(record));
     }
-    match_entity
+    entity.id()
 }
 
-/// A copy of a match as new entities in `world`: the same phase, state and RNG,
+/// A copy of a match as a new entity in `world`: the same phase, state and RNG,
 /// played by `controllers`, not held, not explained and not recorded. The AI's
 /// rollouts and the analysis's cells start from forks.
 pub fn fork_match(
     world: &mut World,
     scenario: &Arc<LoadedScenario>,
     m: &Match,
-    sides: [&Side; 2],
+    sides: &Sides,
     controllers: [Controller; 2],
 ) -> Entity {
-    let fork = world.spawn_empty().id();
-    let mut players = [Entity::PLACEHOLDER; 2];
-    for (p, controller) in controllers.into_iter().enumerate() {
-        let side = Side {
-            match_entity: fork,
-            ..sides[p].clone()
-        };
-        players[p] = world.spawn((side, controller)).id();
-    }
     let state = Match {
-        players,
         explain: false,
         hold: false,
         changes: Vec::new(),
         ..m.clone()
     };
     world
-        .entity_mut(fork)
-        .insert((state, MatchScenario(scenario.clone())));
-    fork
+        .spawn((
+            state,
+            sides.clone(),
+            Seats(controllers),
+            MatchScenario(scenario.clone()),
+        ))
+        .id()
 }
 
 /// Forks a match of `world` into the same world, both sides external.
 pub fn fork_in_place(world: &mut World, m: Entity) -> Option<Entity> {
     let state = world.get::<Match>(m)?.clone();
+    let sides = world.get::<Sides>(m)?.clone();
     let scenario = world.get::<MatchScenario>(m)?.0.clone();
-    let [a, b] = state.players.map(|s| world.get::<Side>(s).cloned());
-    let (a, b) = (a?, b?);
     Some(fork_match(
         world,
         &scenario,
         &state,
-        [&a, &b],
+        &sides,
         [Controller::External, Controller::External],
     ))
 }
 
-/// Removes a match and its sides.
+/// Removes a match.
 pub fn despawn_match(world: &mut World, m: Entity) {
-    if let Some(players) = world.get::<Match>(m).map(|s| s.players) {
-        for p in players {
-            world.despawn(p);
-        }
-    }
     world.despawn(m);
 }
 
@@ -325,12 +301,9 @@ pub fn replay_turn(
     i: usize,
     expected: &TurnRecord,
 ) -> Result<(), ReplayError> {
-    let (scenario, sides) = match (
-        world.get::<MatchScenario>(entity),
-        world.get::<Match>(entity),
-    ) {
-        (Some(s), Some(m)) => (s.0.clone(), m.players),
-        _ => {
+    let scenario = match world.get::<MatchScenario>(entity) {
+        Some(s) => s.0.clone(),
+        None => {
             return Err(ReplayError::Diverged {
                 turn: expected.turn,
                 field: "the match is not in the world".into(),
@@ -341,9 +314,13 @@ pub fn replay_turn(
         turn: expected.turn,
         message,
     };
-    for (p, &side) in sides.iter().enumerate() {
+    for p in 0..2 {
         let orders = orders_from_names(&scenario, p, expected).map_err(bad)?;
-        world.write_message(SubmitOrders { side, orders });
+        world.write_message(SubmitOrders {
+            match_entity: entity,
+            player: p as u8,
+            orders,
+        });
     }
     for id in &expected.announced {
         let e = scenario
@@ -360,10 +337,10 @@ pub fn replay_turn(
     let refused = world
         .resource::<Messages<OrdersRefused>>()
         .iter_current_update_messages()
-        .find(|r| sides.contains(&r.side))
+        .find(|r| r.match_entity == entity)
         .copied();
     if let Some(r) = refused {
-        let p = sides.iter().position(|&s| s == r.side).unwrap_or(0);
+        let p = usize::from(r.player);
         return Err(bad(format!(
             "{}'s orders are refused: {}",
             scenario.scenario.players[p].id,

@@ -94,7 +94,8 @@ impl std::fmt::Display for OrderRefusal {
 /// Orders the engine would not take, sent back to whoever submitted them.
 #[derive(Message, Debug, Clone, Copy)]
 pub struct OrdersRefused {
-    pub side: Entity,
+    pub match_entity: Entity,
+    pub player: u8,
     pub reason: OrderRefusal,
 }
 
@@ -170,20 +171,19 @@ pub fn check_side_orders(c: &Compiled, side: &Side, orders: &Orders) -> Result<(
 pub fn receive_orders(
     mut messages: MessageReader<SubmitOrders>,
     mut refusals: MessageWriter<OrdersRefused>,
-    matches: Query<(&Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
+    mut matches: Query<(&Match, &mut Sides, &MatchScenario)>,
 ) {
     for msg in messages.read() {
-        let Ok(mut side) = sides.get_mut(msg.side) else {
+        let Ok((m, mut sides, scenario)) = matches.get_mut(msg.match_entity) else {
             continue;
         };
-        let Ok((m, scenario)) = matches.get(side.match_entity) else {
+        let Some(side) = sides.get_mut(usize::from(msg.player)) else {
             continue;
         };
         let checked = if m.phase != Phase::Orders {
             Err(OrderRefusal::NotTakingOrders)
         } else {
-            check_side_orders(&scenario.0.compiled, &side, &msg.orders)
+            check_side_orders(&scenario.0.compiled, side, &msg.orders)
         };
         match checked {
             Ok(()) => {
@@ -192,7 +192,8 @@ pub fn receive_orders(
             }
             Err(reason) => {
                 refusals.write(OrdersRefused {
-                    side: msg.side,
+                    match_entity: msg.match_entity,
+                    player: msg.player,
                     reason,
                 });
             }

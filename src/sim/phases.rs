@@ -25,42 +25,26 @@ pub fn taking_orders(m: &Match) -> bool {
 
 /// Strategies write orders for their sides. Each sees its side's `View`; the
 /// choices buffer is lent out and back so a turn allocates nothing.
-pub fn strategies_choose(
-    matches: Query<(&Match, &MatchScenario)>,
-    mut sides: Query<(&mut Side, &mut Controller)>,
-) {
-    for (m, scenario) in &matches {
+pub fn strategies_choose(mut matches: Query<(&Match, &mut Sides, &mut Seats, &MatchScenario)>) {
+    for (m, mut sides, mut seats, scenario) in &mut matches {
         if m.phase != Phase::Orders {
             continue;
         }
-        // Sides and controllers in one look-up: it is a good part of a turn's cost.
-        let Ok([(mut a, mut ca), (mut b, mut cb)]) = sides.get_many_mut(m.players) else {
-            continue;
-        };
-        if a.submitted && b.submitted {
+        let sides = &mut *sides;
+        if sides[0].submitted && sides[1].submitted {
             continue;
         }
-        let pair = [&mut *a, &mut *b];
-        let seats = [&mut *ca, &mut *cb];
-        for (p, seat) in seats.into_iter().enumerate() {
-            if pair[p].submitted {
+        for (p, seat) in seats.0.iter_mut().enumerate() {
+            if sides[p].submitted {
                 continue;
             }
             let Controller::Strategy { strategy, rng } = seat else {
                 continue;
             };
-            let mut orders = std::mem::take(&mut pair[p].orders);
-            strategy_orders(
-                &scenario.0,
-                m,
-                [&*pair[0], &*pair[1]],
-                p,
-                &mut **strategy,
-                rng,
-                &mut orders,
-            );
-            pair[p].orders = orders;
-            pair[p].submitted = true;
+            let mut orders = std::mem::take(&mut sides[p].orders);
+            strategy_orders(&scenario.0, m, sides, p, &mut **strategy, rng, &mut orders);
+            sides[p].orders = orders;
+            sides[p].submitted = true;
         }
     }
 }
@@ -71,7 +55,7 @@ pub fn strategies_choose(
 pub fn strategy_orders(
     scenario: &std::sync::Arc<crate::scenario::LoadedScenario>,
     m: &Match,
-    sides: [&Side; 2],
+    sides: &[Side; 2],
     p: usize,
     strategy: &mut dyn super::seat::Strategy,
     rng: &mut rand::rngs::Xoshiro256PlusPlus,
@@ -83,7 +67,7 @@ pub fn strategy_orders(
     if scenario.compiled.gated {
         super::rules::keep_available(
             &scenario.compiled.decisions[p],
-            sides[p],
+            &sides[p],
             &mut orders.choices,
         );
     }
@@ -105,7 +89,7 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
     }
     let (c, prog) = (ctx.c, ctx.p);
     for p in 0..2 {
-        let [a, b] = &mut ctx.sides;
+        let [a, b] = &mut *ctx.sides;
         let (me, other) = if p == 0 { (a, b) } else { (b, a) };
         me.stance = stance_of(&c.decisions[p], &me.orders.choices);
         me.chosen = prog.chosen(p, &me.orders.choices);
@@ -119,26 +103,22 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
 /// After the report: the next turn's briefing, or the end.
 pub fn advance(
     mut continues: MessageReader<ContinueMatch>,
-    mut matches: Query<(Entity, &mut Match)>,
-    mut sides: Query<&mut Side>,
+    mut matches: Query<(Entity, &mut Match, &mut Sides)>,
 ) {
     let released: Vec<Entity> = continues.read().map(|c| c.0).collect();
-    for (entity, mut m) in matches.iter_mut().filter(|(_, m)| m.phase == Phase::Report) {
-        if m.hold && !released.contains(&entity) {
+    for (entity, mut m, mut sides) in &mut matches {
+        if m.phase != Phase::Report || (m.hold && !released.contains(&entity)) {
             continue;
         }
         if m.outcome.is_some() {
             m.phase = Phase::GameOver;
             continue;
         }
-        for side in m.players {
-            if let Ok(mut side) = sides.get_mut(side) {
-                let side = &mut *side;
-                side.last_stance = Some(side.stance);
-                match &mut side.last_orders {
-                    Some(last) => last.clone_from(&side.orders),
-                    None => side.last_orders = Some(side.orders.clone()),
-                }
+        for side in sides.iter_mut() {
+            side.last_stance = Some(side.stance);
+            match &mut side.last_orders {
+                Some(last) => last.clone_from(&side.orders),
+                None => side.last_orders = Some(side.orders.clone()),
             }
         }
         m.turn += 1;

@@ -434,7 +434,7 @@ pub fn named_orders(
 }
 
 /// The turn as a record, read from a match in `Report`.
-pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnRecord {
+pub fn turn_record(s: &LoadedScenario, m: &Match, sides: &[Side; 2]) -> TurnRecord {
     let event_ids = |list: &[u16]| {
         list.iter()
             .map(|&e| s.scenario.events[e as usize].id.clone())
@@ -482,18 +482,12 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: [&Side; 2]) -> TurnReco
 }
 
 /// Appends each reporting match's turn to its record.
-pub fn record_turns(
-    mut matches: Query<(&Match, &MatchScenario, &mut Recorder)>,
-    sides: Query<&Side>,
-) {
-    for (m, scenario, mut recorder) in matches.iter_mut() {
+pub fn record_turns(mut matches: Query<(&Match, &Sides, &MatchScenario, &mut Recorder)>) {
+    for (m, sides, scenario, mut recorder) in matches.iter_mut() {
         if m.phase != Phase::Report || recorder.0.history.last().is_some_and(|t| t.turn == m.turn) {
             continue;
         }
-        let Ok([a, b]) = sides.get_many(m.players) else {
-            continue;
-        };
-        let record = turn_record(&scenario.0, m, [a, b]);
+        let record = turn_record(&scenario.0, m, sides);
         recorder.0.history.push(record);
         recorder.0.outcome.clone_from(&m.outcome);
     }

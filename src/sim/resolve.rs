@@ -14,26 +14,21 @@ use rand::RngExt;
 /// Runs `step` on every match in one of `phases`, with both of its sides borrowed
 /// and the match's values lent to `Ctx::v` (moved out and back, not copied).
 pub fn for_each_match(
-    matches: &mut Query<(&mut Match, &MatchScenario)>,
-    sides: &mut Query<&mut Side>,
+    matches: &mut Query<(&mut Match, &mut Sides, &MatchScenario)>,
     phases: &[Phase],
     mut step: impl FnMut(&mut Ctx),
 ) {
-    for (mut m, scenario) in matches.iter_mut() {
+    for (mut m, mut sides, scenario) in matches.iter_mut() {
         if !phases.contains(&m.phase) {
             continue;
         }
-        let players = m.players;
-        let Ok([mut a, mut b]) = sides.get_many_mut(players) else {
-            continue;
-        };
         let mut values = std::mem::take(&mut m.values);
         let mut ctx = Ctx {
             c: &scenario.0.compiled,
             p: &scenario.0.program,
             s: &scenario.0.scenario,
             m: &mut m,
-            sides: [&mut a, &mut b],
+            sides: &mut sides,
             v: &mut values,
             dirty: 0,
         };
@@ -44,12 +39,9 @@ pub fn for_each_match(
 
 /// Seals the orders of every match whose orders are in, and resolves its turn
 /// step by step.
-pub fn resolve_turns(
-    mut matches: Query<(&mut Match, &MatchScenario)>,
-    mut sides: Query<&mut Side>,
-) {
+pub fn resolve_turns(mut matches: Query<(&mut Match, &mut Sides, &MatchScenario)>) {
     let phases = [Phase::Orders, Phase::Resolution];
-    for_each_match(&mut matches, &mut sides, &phases, |ctx| {
+    for_each_match(&mut matches, &phases, |ctx| {
         if ctx.m.phase == Phase::Orders && !super::phases::seal(ctx) {
             return;
         }
@@ -230,8 +222,8 @@ fn check_end(ctx: &mut Ctx) {
 }
 
 /// At the start of a turn: events whose triggers hold fire, and their news is kept.
-pub fn run_briefing(mut matches: Query<(&mut Match, &MatchScenario)>, mut sides: Query<&mut Side>) {
-    for_each_match(&mut matches, &mut sides, &[Phase::Briefing], |ctx| {
+pub fn run_briefing(mut matches: Query<(&mut Match, &mut Sides, &MatchScenario)>) {
+    for_each_match(&mut matches, &[Phase::Briefing], |ctx| {
         let (c, prog) = (ctx.c, ctx.p);
         ctx.m.news.clear();
         ctx.m.consequences.clear();

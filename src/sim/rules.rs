@@ -17,7 +17,7 @@ pub struct Ctx<'a> {
     pub p: &'a Program,
     pub s: &'a crate::scenario::Scenario,
     pub m: &'a mut Match,
-    pub sides: [&'a mut Side; 2],
+    pub sides: &'a mut [Side; 2],
     pub v: &'a mut [f64],
     /// Which values were written since the last clamp: bit `x % 64` for value
     /// `x`, from each applied list's `Effects::writes`. Starts at 0: a step starts

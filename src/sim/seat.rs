@@ -31,7 +31,7 @@ pub struct View<'a> {
 pub struct GameView<'a> {
     pub scenario: &'a Arc<LoadedScenario>,
     pub m: &'a Match,
-    pub sides: [&'a Side; 2],
+    pub sides: &'a [Side; 2],
     /// Which side is choosing.
     pub me: usize,
 }
@@ -41,7 +41,7 @@ impl<'a> View<'a> {
     pub fn of(
         scenario: &'a Arc<LoadedScenario>,
         m: &'a Match,
-        sides: [&'a Side; 2],
+        sides: &'a [Side; 2],
         me: usize,
     ) -> Self {
         View {

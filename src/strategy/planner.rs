@@ -173,7 +173,7 @@ impl Strategy for Planner {
 pub fn plan(
     scenario: &Arc<LoadedScenario>,
     m: &Match,
-    sides: [&Side; 2],
+    sides: &[Side; 2],
     me: usize,
     ai: Ai,
     rng: &mut Xoshiro256PlusPlus,
@@ -205,6 +205,15 @@ pub fn plan(
         .iter()
         .filter(|h| h.seen == Stance::Defect)
         .count() as u32;
+    // The sides every rollout starts from, both yet to choose.
+    let mut pair = Sides(if me == 0 {
+        [sides[0].clone(), opponent]
+    } else {
+        [opponent, sides[1].clone()]
+    });
+    for side in pair.iter_mut() {
+        side.submitted = false;
+    }
 
     let mut world = scratch_world();
     let mut trials = Vec::new();
@@ -226,28 +235,12 @@ pub fn plan(
             } else {
                 [theirs, mine]
             };
-            let entity = fork_match(
-                &mut world,
-                scenario,
-                m,
-                if me == 0 {
-                    [sides[0], &opponent]
-                } else {
-                    [&opponent, sides[1]]
-                },
-                controllers,
-            );
+            let entity = fork_match(&mut world, scenario, m, &pair, controllers);
             if let Some(mut fork) = world.get_mut::<Match>(entity) {
                 // Each rollout draws its own future; the AI does not know the real dice.
                 fork.rng = Xoshiro256PlusPlus::seed_from_u64(seed);
                 fork.released = true;
                 fork.outcome = None;
-            }
-            let players = world.get::<Match>(entity).map(|f| f.players);
-            for side in players.into_iter().flatten() {
-                if let Some(mut side) = world.get_mut::<Side>(side) {
-                    side.submitted = false;
-                }
             }
             trials.push((k, r, entity));
         }

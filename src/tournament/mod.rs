@@ -7,7 +7,7 @@ pub mod output;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::MatchSetup;
-use crate::sim::components::{Match, Side};
+use crate::sim::components::{Match, Sides};
 use crate::sim::runner::Headless;
 use crate::strategy::Spec;
 use bevy::prelude::*;
@@ -146,10 +146,8 @@ pub fn play_batch(config: &Config, h: &mut Headless, pairings: &[Pairing]) -> Ve
                 };
                 (o.scores, won)
             });
-            let sides = state
-                .players
-                .map(|s| world.get::<Side>(s).expect("spawned"));
-            let cooperations = sides.map(|s| {
+            let sides = world.get::<Sides>(m).expect("spawned");
+            let cooperations = sides.each_ref().map(|s| {
                 s.history
                     .iter()
                     .filter(|h| h.mine == Stance::Cooperate)

@@ -6,7 +6,7 @@
 
 use super::game::{Intent, PendingIntent};
 use super::session::{Session, View};
-use crate::sim::components::{Match, MatchScenario, Phase, Side};
+use crate::sim::components::{Match, MatchScenario, Phase, Sides};
 use crate::strategy::{Spec, Strategy, View as StrategyView};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
@@ -295,19 +295,14 @@ fn fill_orders(world: &mut World, d: &mut Driver, p: usize) {
     ) else {
         return;
     };
-    let Some(sides) = m
-        .players
-        .map(|e| world.get::<Side>(e).cloned())
-        .into_iter()
-        .collect::<Option<Vec<Side>>>()
-    else {
+    let Some(sides) = world.get::<Sides>(entity).cloned() else {
         return;
     };
     let c = &scenario.compiled;
     let Some(strategy) = &mut d.strategies[p] else {
         return;
     };
-    let view = StrategyView::of(&scenario, &m, [&sides[0], &sides[1]], p);
+    let view = StrategyView::of(&scenario, &m, &sides, p);
     let mut choices = Vec::new();
     let stance = strategy.orders(&view, &mut d.rng, &mut choices);
     let answers = crate::sim::rules::answers_for(c, &sides[p].offered, stance);

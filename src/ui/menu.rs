@@ -561,11 +561,6 @@ pub fn remove_game(world: &mut World) {
     if let Some(session) = world.remove_resource::<Session>()
         && let Some(m) = session.match_entity
     {
-        let sides = world
-            .get::<crate::sim::components::Match>(m)
-            .map(|m| m.players);
-        for e in sides.into_iter().flatten().chain([m]) {
-            world.despawn(e);
-        }
+        crate::sim::despawn_match(world, m);
     }
 }

@@ -63,7 +63,8 @@ pub(super) fn apply(
                 Some(class) => class.outbox = Some((m.turn, sealed)),
                 None => {
                     orders.write(SubmitOrders {
-                        side: m.players[p],
+                        match_entity: entity,
+                        player: p as u8,
                         orders: sealed,
                     });
                 }
@@ -97,19 +98,20 @@ pub(super) fn apply(
 pub(super) fn show_refusals(
     mut refusals: MessageReader<crate::sim::orders::OrdersRefused>,
     session: Option<ResMut<Session>>,
-    matches: Query<(&Match, &MatchScenario)>,
+    matches: Query<&MatchScenario>,
 ) {
     let Some(mut session) = session else {
         refusals.clear();
         return;
     };
     for refusal in refusals.read() {
-        let Some(Ok((m, scenario))) = session.match_entity.map(|e| matches.get(e)) else {
+        if Some(refusal.match_entity) != session.match_entity {
+            continue;
+        }
+        let Ok(scenario) = matches.get(refusal.match_entity) else {
             continue;
         };
-        let Some(p) = m.players.iter().position(|&s| s == refusal.side) else {
-            continue;
-        };
+        let p = usize::from(refusal.player);
         session.confirmed[p] = false;
         session.view = View::Orders(p);
         session.notice = Some(format!(

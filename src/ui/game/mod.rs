@@ -104,7 +104,7 @@ pub const UNCHOSEN: u8 = u8::MAX;
 pub struct Snapshot<'a> {
     pub s: &'a LoadedScenario,
     pub m: &'a Match,
-    pub sides: [&'a Side; 2],
+    pub sides: &'a [Side; 2],
     pub record: &'a GameRecord,
     pub session: &'a Session,
     /// The game of the turn just played, once measured (for the reveal).
@@ -183,8 +183,7 @@ fn initial_value(s: &LoadedScenario, key: &str) -> Option<f64> {
 /// resolved turn on the reveal, the end on the debrief.
 fn sync_view(
     mut session: Option<ResMut<Session>>,
-    matches: Query<(&Match, &MatchScenario)>,
-    sides: Query<&Side>,
+    matches: Query<(&Match, &Sides, &MatchScenario)>,
     mut continues: MessageWriter<ContinueMatch>,
 ) {
     let Some(session) = session.as_deref_mut() else {
@@ -193,7 +192,7 @@ fn sync_view(
     let Some(entity) = session.match_entity else {
         return;
     };
-    let Ok((m, scenario)) = matches.get(entity) else {
+    let Ok((m, sides, scenario)) = matches.get(entity) else {
         return;
     };
     let view = session.view;
@@ -209,7 +208,7 @@ fn sync_view(
             // Drafts start from last turn's orders (the screen says so), else
             // with nothing chosen; event choices always start unanswered.
             for p in 0..2 {
-                let side = m.players.get(p).and_then(|&e| sides.get(e).ok());
+                let side = sides.get(p);
                 let n = scenario.0.compiled.decisions[p].len();
                 session.drafts[p] = side
                     .and_then(|s| s.last_orders.as_ref())
@@ -281,8 +280,7 @@ fn keep_going(
 fn game_screen(
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
-    matches: Query<(&Match, &MatchScenario, &Recorder)>,
-    sides: Query<&Side>,
+    matches: Query<(&Match, &Sides, &MatchScenario, &Recorder)>,
     menu: Res<MenuState>,
     errors: Res<super::reload::ReloadErrors>,
     mut pending: ResMut<PendingIntent>,
@@ -300,7 +298,7 @@ fn game_screen(
     };
     let mut root = widgets::root(ctx);
     let loaded = session.match_entity.and_then(|e| matches.get(e).ok());
-    let Some((m, scenario, recorder)) = loaded else {
+    let Some((m, sides, scenario, recorder)) = loaded else {
         egui::CentralPanel::default().show(&mut root, |ui| {
             ui.vertical_centered(|ui| {
                 ui.add_space(120.0);
@@ -321,14 +319,11 @@ fn game_screen(
         });
         return Ok(());
     };
-    let Ok([a, b]) = sides.get_many(m.players) else {
-        return Ok(());
-    };
     let last_turn = recorder.0.history.last().map_or(0, |t| t.turn);
     let snap = Snapshot {
         s: &scenario.0,
         m,
-        sides: [a, b],
+        sides,
         record: &recorder.0,
         session: &session,
         played: session

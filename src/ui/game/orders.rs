@@ -245,7 +245,7 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
                     };
                     let open = match item {
                         Item::Decision(d) => {
-                            crate::sim::rules::option_available(snap.sides[p], d, (n - 1) as u8)
+                            crate::sim::rules::option_available(&snap.sides[p], d, (n - 1) as u8)
                         }
                         Item::Event(_) => true,
                     };
@@ -320,7 +320,7 @@ pub(super) fn orders_screen(ui: &mut Ui, snap: &Snapshot, p: usize) -> Option<In
                 let is_chosen = chosen == Some(o as u8);
                 let open = match item {
                     Item::Decision(d) => {
-                        crate::sim::rules::option_available(snap.sides[p], d, o as u8)
+                        crate::sim::rules::option_available(&snap.sides[p], d, o as u8)
                     }
                     Item::Event(_) => true,
                 };
@@ -517,7 +517,7 @@ mod tests {
         let mut world = crate::sim::scratch_world();
         let m = crate::sim::spawn_match(&mut world, crate::sim::MatchSetup::external(s.clone(), 1));
         let state = world.get::<Match>(m).unwrap().clone();
-        let sides = state.players.map(|e| world.get::<Side>(e).unwrap().clone());
+        let sides = world.get::<Sides>(m).unwrap().clone();
         let record = GameRecord::new(
             &s,
             1,
@@ -542,7 +542,7 @@ mod tests {
         let snap = Snapshot {
             s: &s,
             m: &state,
-            sides: [&sides[0], &sides[1]],
+            sides: &sides,
             record: &record,
             session: &session,
             played: None,
