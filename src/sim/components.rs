@@ -178,8 +178,12 @@ pub struct Memory {
 #[derive(Debug, Clone)]
 pub struct Side {
     pub index: u8,
+    /// This turn's orders once submitted. From the end of a turn to the next
+    /// submission this is a spare buffer (the orders of the turn before last),
+    /// which the next orders overwrite whole; last turn's are `last_orders`.
     pub orders: Orders,
     pub submitted: bool,
+    /// The orders of the turn before: swapped in at the end of each turn, not copied.
     pub last_orders: Option<Orders>,
     /// Event choices offered to this side this turn.
     pub offered: Vec<u16>,
@@ -187,8 +191,10 @@ pub struct Side {
     pub last_stance: Option<Stance>,
     /// What this side perceived of the other side's choices this turn.
     pub perceived: Vec<u8>,
-    /// Which of those were set by a rule (and so are not re-rolled by noise): bit
-    /// `d` for decision `d` (a side has at most `limits::MAX_DECISIONS`, 64).
+    /// Which of those may differ from the truth, set by a rule (and so not
+    /// re-rolled by noise) or flipped by noise: bit `d` for decision `d` (a side
+    /// has at most `limits::MAX_DECISIONS`, 64). While it is 0 the other side was
+    /// seen as it played.
     pub misreported: u64,
     pub history: Vec<Memory>,
     /// How many of the other side's moves this side has seen as defections.
@@ -200,8 +206,8 @@ pub struct Side {
     /// (event index, option index), at most one entry per event.
     pub answered: Vec<(u16, u8)>,
     /// The options of `orders.choices` as a mask (`Program::chosen`), for the
-    /// rules' `Chose` tests: set when the orders are sealed, so it stays the last
-    /// sealed orders' until the next, as `orders.choices` do.
+    /// rules' `Chose` tests: set when the orders are sealed, so at the next
+    /// briefing it is still last turn's (`Ctx::sealed` gives the same orders).
     pub chosen: u64,
 }
 

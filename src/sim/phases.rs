@@ -116,9 +116,10 @@ pub fn advance(
         }
         for side in sides.iter_mut() {
             side.last_stance = Some(side.stance);
+            // Swapped, not copied: the buffers of the turn before last take the next orders.
             match &mut side.last_orders {
-                Some(last) => last.clone_from(&side.orders),
-                None => side.last_orders = Some(side.orders.clone()),
+                Some(last) => std::mem::swap(last, &mut side.orders),
+                None => side.last_orders = Some(std::mem::take(&mut side.orders)),
             }
         }
         m.turn += 1;

@@ -122,6 +122,7 @@ fn apply_perception_noise(ctx: &mut Ctx) {
                 Stance::Defect => Stance::Cooperate,
             };
             ctx.sides[observer].perceived[d] = decision.option_for(flipped);
+            ctx.sides[observer].misreported |= 1 << (d % 64);
         }
     }
 }
@@ -162,7 +163,12 @@ fn check_end(ctx: &mut Ctx) {
     let (c, prog) = (ctx.c, ctx.p);
     let scores = prog.score_vars.map(|x| ctx.v[x as usize]);
     for p in 0..2 {
-        let seen = stance_of(&c.decisions[1 - p], &ctx.sides[p].perceived);
+        // Seen as played unless a rule or noise touched what this side perceived.
+        let seen = if ctx.sides[p].misreported == 0 {
+            ctx.sides[1 - p].stance
+        } else {
+            stance_of(&c.decisions[1 - p], &ctx.sides[p].perceived)
+        };
         let mine = ctx.sides[p].stance;
         if seen == Stance::Defect {
             ctx.sides[p].seen_defections += 1;

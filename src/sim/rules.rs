@@ -87,13 +87,7 @@ impl Ctx<'_> {
                 player,
                 decision,
                 option,
-            } => {
-                self.sides[player as usize]
-                    .orders
-                    .choices
-                    .get(decision as usize)
-                    == Some(&option)
-            }
+            } => self.sealed(player as usize).get(decision as usize) == Some(&option),
             Test::ChoseLast {
                 player,
                 decision,
@@ -196,6 +190,17 @@ impl Ctx<'_> {
             if self.test(&r.when) {
                 self.apply_all(&r.effects, cause(i as u16));
             }
+        }
+    }
+
+    /// The choices `player` last sealed: this turn's from the seal on, and at the
+    /// briefing last turn's (none before the first turn's).
+    fn sealed(&self, player: usize) -> &[u8] {
+        let side = &self.sides[player];
+        if self.m.phase == super::components::Phase::Briefing {
+            side.last_orders.as_ref().map_or(&[], |o| &o.choices)
+        } else {
+            &side.orders.choices
         }
     }
 
