@@ -189,7 +189,9 @@ pub struct Side {
     pub offered: Vec<u16>,
     pub stance: Stance,
     pub last_stance: Option<Stance>,
-    /// What this side perceived of the other side's choices this turn.
+    /// What this side perceived of the other side's choices this turn, when a
+    /// rule or noise altered it (`misreported` is not 0); else stale, as the
+    /// other side's sealed choices are what it saw. Read it through `perceived`.
     pub perceived: Vec<u8>,
     /// Which of those may differ from the truth, set by a rule (and so not
     /// re-rolled by noise) or flipped by noise: bit `d` for decision `d` (a side
@@ -209,6 +211,36 @@ pub struct Side {
     /// rules' `Chose` tests: set when the orders are sealed, so at the next
     /// briefing it is still last turn's (`Ctx::sealed` gives the same orders).
     pub chosen: u64,
+}
+
+/// What side `p` perceived of the other side's choices this turn: its own copy
+/// once a rule or noise altered it, else the other side's sealed choices (not
+/// copied at each seal, as most turns alter nothing).
+pub fn perceived(sides: &[Side; 2], p: usize) -> &[u8] {
+    if sides[p].misreported == 0 {
+        &sides[1 - p].orders.choices
+    } else {
+        &sides[p].perceived
+    }
+}
+
+/// Side `observer`'s perception to alter: copied from the truth before its
+/// first alteration of the turn. The caller marks what it alters in `misreported`.
+#[inline]
+pub fn perception_mut(sides: &mut [Side; 2], observer: usize) -> &mut Vec<u8> {
+    if sides[observer].misreported == 0 {
+        copy_truth(sides, observer);
+    }
+    &mut sides[observer].perceived
+}
+
+// Out of line: rules and noise call `perception_mut` where every instruction
+// counts, and the copy is made at most once a turn.
+#[inline(never)]
+fn copy_truth(sides: &mut [Side; 2], observer: usize) {
+    let [a, b] = sides;
+    let (me, other) = if observer == 0 { (a, b) } else { (b, a) };
+    me.perceived.clone_from(&other.orders.choices);
 }
 
 /// Both players of a match, on the match's own entity: the turn systems reach a

@@ -88,12 +88,10 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
         return false;
     }
     let (c, prog) = (ctx.c, ctx.p);
-    for p in 0..2 {
-        let [a, b] = &mut *ctx.sides;
-        let (me, other) = if p == 0 { (a, b) } else { (b, a) };
+    for (p, me) in ctx.sides.iter_mut().enumerate() {
         me.stance = stance_of(&c.decisions[p], &me.orders.choices);
         me.chosen = prog.chosen(p, &me.orders.choices);
-        me.perceived.clone_from(&other.orders.choices);
+        // Each side sees the other's true choices until noise or a rule alters them.
         me.misreported = 0;
     }
     ctx.m.phase = Phase::Resolution;

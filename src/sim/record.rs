@@ -461,7 +461,7 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: &[Side; 2]) -> TurnReco
             .map(|p| named_orders(s, p, &sides[p].orders.choices, &sides[p].orders.answers))
             .collect(),
         perceived: (0..2)
-            .map(|p| named_orders(s, 1 - p, &sides[p].perceived, &[]))
+            .map(|p| named_orders(s, 1 - p, perceived(sides, p), &[]))
             .collect(),
         stances: sides.iter().map(|side| side.stance).collect(),
         events: event_ids(&m.consequences),

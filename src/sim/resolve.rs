@@ -121,7 +121,7 @@ fn apply_perception_noise(ctx: &mut Ctx) {
                 Stance::Cooperate => Stance::Defect,
                 Stance::Defect => Stance::Cooperate,
             };
-            ctx.sides[observer].perceived[d] = decision.option_for(flipped);
+            perception_mut(ctx.sides, observer)[d] = decision.option_for(flipped);
             ctx.sides[observer].misreported |= 1 << (d % 64);
         }
     }
@@ -167,7 +167,7 @@ fn check_end(ctx: &mut Ctx) {
         let seen = if ctx.sides[p].misreported == 0 {
             ctx.sides[1 - p].stance
         } else {
-            stance_of(&c.decisions[1 - p], &ctx.sides[p].perceived)
+            stance_of(&c.decisions[1 - p], perceived(ctx.sides, p))
         };
         let mine = ctx.sides[p].stance;
         if seen == Stance::Defect {
