@@ -66,8 +66,12 @@ pub fn resolve_turns(mut matches: Query<(&mut Match, &mut Sides, &MatchScenario)
 fn apply_option_effects(ctx: &mut Ctx) {
     let prog = ctx.p;
     for p in 0..2u8 {
-        let choices = std::mem::take(&mut ctx.sides[p as usize].orders.choices);
-        for (d, (&o, options)) in choices.iter().zip(&prog.options[p as usize]).enumerate() {
+        let side = p as usize;
+        // By index, not by lending the orders out: effects cannot change them.
+        for (d, options) in prog.options[side].iter().enumerate() {
+            let Some(&o) = ctx.sides[side].orders.choices.get(d) else {
+                break;
+            };
             if let Some(option) = options.get(o as usize) {
                 let cause = Cause::Option {
                     player: p,
@@ -77,23 +81,18 @@ fn apply_option_effects(ctx: &mut Ctx) {
                 ctx.apply_all(&option.effects, cause);
             }
         }
-        ctx.sides[p as usize].orders.choices = choices;
-        let answers = std::mem::take(&mut ctx.sides[p as usize].orders.answers);
-        for &(event, o) in &answers {
+        for i in 0..ctx.sides[side].orders.answers.len() {
+            let (event, o) = ctx.sides[side].orders.answers[i];
             // Remembered before the effects, so this turn's rules can test the answer.
-            let answered = &mut ctx.sides[p as usize].answered;
+            let answered = &mut ctx.sides[side].answered;
             match answered.iter_mut().find(|(e, _)| *e == event) {
                 Some(entry) => entry.1 = o,
                 None => answered.push((event, o)),
             }
             if let Some(effects) = prog.events[event as usize].answers.get(o as usize) {
-                ctx.apply_all(
-                    &effects[p as usize],
-                    Cause::EventChoice { event, option: o },
-                );
+                ctx.apply_all(&effects[side], Cause::EventChoice { event, option: o });
             }
         }
-        ctx.sides[p as usize].orders.answers = answers;
     }
 }
 
