@@ -47,17 +47,19 @@ impl Headless {
             })
         };
         let mut runs = 0;
-        loop {
-            let (before, over) = look(self.app.world());
-            if over {
-                return runs;
-            }
+        // Each look after a step serves as the look before the next.
+        let (mut before, mut over) = look(self.app.world());
+        while !over {
             self.step();
             runs += 1;
-            if look(self.app.world()).0 == before {
-                return runs;
+            let after;
+            (after, over) = look(self.app.world());
+            if after == before {
+                break;
             }
+            before = after;
         }
+        runs
     }
 
     pub fn all_over(&mut self) -> bool {
