@@ -213,9 +213,11 @@ pub struct Side {
     pub chosen: u64,
 }
 
-/// What side `p` perceived of the other side's choices this turn: its own copy
-/// once a rule or noise altered it, else the other side's sealed choices (not
-/// copied at each seal, as most turns alter nothing).
+/// What side `p` perceived of the other side's choices this turn, from the seal
+/// to the report: its own copy once a rule or noise altered it, else the other
+/// side's sealed choices (not copied at each seal, as most turns alter nothing).
+/// After the turn ends the other side's orders are a spare buffer, so it is not
+/// asked then.
 pub fn perceived(sides: &[Side; 2], p: usize) -> &[u8] {
     if sides[p].misreported == 0 {
         &sides[1 - p].orders.choices
