@@ -226,23 +226,21 @@ pub fn perceived(sides: &[Side; 2], p: usize) -> &[u8] {
     }
 }
 
-/// Side `observer`'s perception to alter: copied from the truth before its
-/// first alteration of the turn. The caller marks what it alters in `misreported`.
-#[inline]
-pub fn perception_mut(sides: &mut [Side; 2], observer: usize) -> &mut Vec<u8> {
-    if sides[observer].misreported == 0 {
-        copy_truth(sides, observer);
-    }
-    &mut sides[observer].perceived
-}
-
-// Out of line: rules and noise call `perception_mut` where every instruction
-// counts, and the copy is made at most once a turn.
+/// Side `observer` perceives the other side's choice in `decision` as `shown`
+/// (noise, or a rule's `Misperceive`): its perception is copied from the truth
+/// before the first alteration of a turn, and the decision is marked in
+/// `misreported`. Out of line: the effects' hot loop calls it, rarely.
 #[inline(never)]
-fn copy_truth(sides: &mut [Side; 2], observer: usize) {
+pub fn misperceive(sides: &mut [Side; 2], observer: usize, decision: usize, shown: u8) {
     let [a, b] = sides;
     let (me, other) = if observer == 0 { (a, b) } else { (b, a) };
-    me.perceived.clone_from(&other.orders.choices);
+    if me.misreported == 0 {
+        me.perceived.clone_from(&other.orders.choices);
+    }
+    if let Some(p) = me.perceived.get_mut(decision) {
+        *p = shown;
+        me.misreported |= 1 << (decision % 64);
+    }
 }
 
 /// Both players of a match, on the match's own entity: the turn systems reach a

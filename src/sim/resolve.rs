@@ -120,8 +120,7 @@ fn apply_perception_noise(ctx: &mut Ctx) {
                 Stance::Cooperate => Stance::Defect,
                 Stance::Defect => Stance::Cooperate,
             };
-            perception_mut(ctx.sides, observer)[d] = decision.option_for(flipped);
-            ctx.sides[observer].misreported |= 1 << (d % 64);
+            misperceive(ctx.sides, observer, d, decision.option_for(flipped));
         }
     }
 }

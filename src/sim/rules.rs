@@ -153,17 +153,12 @@ impl Ctx<'_> {
                 observer,
                 decision,
                 shown,
-            } => self.misperceive(observer as usize, decision, shown),
-        }
-    }
-
-    // Out of line, so this rare effect stays out of the effects' hot loop.
-    #[inline(never)]
-    fn misperceive(&mut self, observer: usize, decision: u16, shown: u8) {
-        let perceived = super::components::perception_mut(self.sides, observer);
-        if let Some(p) = perceived.get_mut(decision as usize) {
-            *p = shown;
-            self.sides[observer].misreported |= 1 << (decision % 64);
+            } => super::components::misperceive(
+                self.sides,
+                observer as usize,
+                decision as usize,
+                shown,
+            ),
         }
     }
 
