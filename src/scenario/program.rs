@@ -164,18 +164,51 @@ pub struct Program {
     /// of `Test::ChoseAll`, and its number of options (options beyond bit 63 get
     /// no bit, and are tested one by one).
     pub option_bits: [Box<[(u16, u16)]>; 2],
+    /// Per player, the orders of each stance as the dilemma strategies give them
+    /// (`sim::rules::orders_for`), cooperative then defecting, and what sealing
+    /// them yields: worked out once, so a seal that meets them only compares.
+    pub stance_orders: [[Sealed; 2]; 2],
+}
+
+/// A side's orders and what sealing them yields: their stance and the mask of
+/// their options (`Program::chosen`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealed {
+    pub choices: Box<[u8]>,
+    pub stance: Stance,
+    pub chosen: u64,
 }
 
 impl Program {
+    /// What sealing side `p`'s `choices` yields: looked up when they are one
+    /// stance's orders (as most strategies' are), else worked out.
+    #[inline]
+    pub fn seal(&self, c: &Compiled, p: usize, choices: &[u8]) -> (Stance, u64) {
+        match self.stance_orders[p]
+            .iter()
+            .find(|k| *k.choices == *choices)
+        {
+            Some(k) => (k.stance, k.chosen),
+            None => (
+                crate::sim::rules::stance_of(&c.decisions[p], choices),
+                self.chosen(p, choices),
+            ),
+        }
+    }
+
     /// The mask of the options player `p` has chosen, for `Test::ChoseAll`. A
     /// choice that is not one of its decision's options sets no bit, as it
     /// satisfies no `Chose`.
     pub fn chosen(&self, p: usize, choices: &[u8]) -> u64 {
-        let bits = &self.option_bits[p];
-        (choices.iter().enumerate())
-            .filter_map(|(d, &o)| option_bit(bits, d, o))
-            .fold(0, |mask, bit| mask | 1 << bit)
+        chosen_mask(&self.option_bits[p], choices)
     }
+}
+
+/// `Program::chosen` with a player's option bits.
+fn chosen_mask(bits: &[(u16, u16)], choices: &[u8]) -> u64 {
+    (choices.iter().enumerate())
+        .filter_map(|(d, &o)| option_bit(bits, d, o))
+        .fold(0, |mask, bit| mask | 1 << bit)
 }
 
 /// The bit of option `o` of decision `d` in a player's masks, if it has one: the
@@ -282,6 +315,17 @@ impl Program {
             .filter(|(_, e)| !matches!(e.trigger, CTrigger::Fired))
             .map(|(i, _)| i as u16)
             .collect();
+        let stance_orders = [0, 1].map(|p| {
+            [Stance::Cooperate, Stance::Defect].map(|stance| {
+                let mut choices = Vec::new();
+                crate::sim::rules::orders_for(&c.decisions[p], stance, &mut choices);
+                Sealed {
+                    stance: crate::sim::rules::stance_of(&c.decisions[p], &choices),
+                    chosen: chosen_mask(&option_bits[p], &choices),
+                    choices: choices.into(),
+                }
+            })
+        });
         Program {
             options,
             joint: rules(&c.joint),
@@ -300,6 +344,7 @@ impl Program {
             score_vars: [0, 1].map(|p| flat.var(Slot::Player(p, c.score_metric), None)),
             counts: (c.shared.len(), c.per_player.len()),
             option_bits,
+            stance_orders,
         }
     }
 }

@@ -33,16 +33,18 @@ pub struct TurnSchedule;
 pub enum TurnSystems {
     /// Events whose triggers hold fire; the news is assembled.
     Briefing,
-    /// Orders arrive from outside or from strategies.
+    /// Orders arrive from outside.
     Orders,
-    /// Orders both in are sealed; then the outcome, in eight steps run one after
-    /// the other on each match (one system, so a match's sides are fetched once a
-    /// turn): 1. effects of each
+    /// Strategies choose; orders both in are sealed; then the outcome, in eight
+    /// steps run one after the other on each match (one system, so a match's
+    /// sides are fetched once a turn): 1. effects of each
     /// side's options; 2. joint rules on both sides' choices; 3. chance rules;
     /// 4. perception noise; 5. events fired by effects; 6. metrics clamped to
     /// their ranges; 7. scoring; 8. end check, and each side's memory of the turn.
     Resolution,
-    /// The turn goes on record.
+    /// The turn goes on record. (A match not held at its report is recorded and
+    /// moved on by the resolution system, in the same pass: these two sets serve
+    /// the held ones.)
     Report,
     /// The next turn, or game over.
     Advance,
@@ -77,11 +79,7 @@ pub fn turn_schedule() -> Schedule {
     schedule.configure_sets((Briefing, Orders, Resolution, Report, Advance).chain());
     schedule.add_systems((
         resolve::run_briefing.in_set(Briefing),
-        (
-            phases::release_orders,
-            orders::receive_orders,
-            phases::strategies_choose,
-        )
+        (phases::release_orders, orders::receive_orders)
             .chain()
             .in_set(Orders),
         resolve::resolve_turns.in_set(Resolution),

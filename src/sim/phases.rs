@@ -1,9 +1,8 @@
 //! The turn's steps around the resolution: releasing held matches, collecting
-//! orders from strategies, sealing them (called by the resolution system), and
-//! moving a match on after its report.
+//! orders from strategies and sealing them (both called by the resolution
+//! system), and moving a match on to its next turn after its report.
 
 use super::components::*;
-use super::rules::stance_of;
 use super::seat::View;
 use bevy::prelude::*;
 
@@ -23,29 +22,30 @@ pub fn taking_orders(m: &Match) -> bool {
     m.phase == Phase::Orders && m.released
 }
 
-/// Strategies write orders for their sides. Each sees its side's `View`; the
-/// choices buffer is lent out and back so a turn allocates nothing.
-pub fn strategies_choose(mut matches: Query<(&Match, &mut Sides, &mut Seats, &MatchScenario)>) {
-    for (m, mut sides, mut seats, scenario) in &mut matches {
-        if m.phase != Phase::Orders {
+/// Strategies write the orders of their sides of a match taking orders that
+/// are not in yet. Each sees its side's `View`; the choices buffer is lent out
+/// and back so a turn allocates nothing. Called by the resolution system, on the
+/// match it is about to seal, after the orders from outside are in.
+pub fn strategies_choose(
+    m: &Match,
+    sides: &mut [Side; 2],
+    seats: &mut Seats,
+    scenario: &MatchScenario,
+) {
+    if sides[0].submitted && sides[1].submitted {
+        return;
+    }
+    for (p, seat) in seats.0.iter_mut().enumerate() {
+        if sides[p].submitted {
             continue;
         }
-        let sides = &mut *sides;
-        if sides[0].submitted && sides[1].submitted {
+        let Controller::Strategy { strategy, rng } = seat else {
             continue;
-        }
-        for (p, seat) in seats.0.iter_mut().enumerate() {
-            if sides[p].submitted {
-                continue;
-            }
-            let Controller::Strategy { strategy, rng } = seat else {
-                continue;
-            };
-            let mut orders = std::mem::take(&mut sides[p].orders);
-            strategy_orders(&scenario.0, m, sides, p, &mut **strategy, rng, &mut orders);
-            sides[p].orders = orders;
-            sides[p].submitted = true;
-        }
+        };
+        let mut orders = std::mem::take(&mut sides[p].orders);
+        strategy_orders(&scenario.0, m, sides, p, &mut **strategy, rng, &mut orders);
+        sides[p].orders = orders;
+        sides[p].submitted = true;
     }
 }
 
@@ -89,8 +89,7 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
     }
     let (c, prog) = (ctx.c, ctx.p);
     for (p, me) in ctx.sides.iter_mut().enumerate() {
-        me.stance = stance_of(&c.decisions[p], &me.orders.choices);
-        me.chosen = prog.chosen(p, &me.orders.choices);
+        (me.stance, me.chosen) = prog.seal(c, p, &me.orders.choices);
         // Each side sees the other's true choices until noise or a rule alters them.
         me.misreported = 0;
     }
@@ -98,30 +97,39 @@ pub fn seal(ctx: &mut super::rules::Ctx) -> bool {
     true
 }
 
-/// After the report: the next turn's briefing, or the end.
+/// Lets held matches go on after their report (`advance_match`) once released:
+/// only the matches named in this frame's messages are looked at, as the
+/// resolution system moves every match that is not held on at once.
 pub fn advance(
     mut continues: MessageReader<ContinueMatch>,
-    mut matches: Query<(Entity, &mut Match, &mut Sides)>,
+    mut matches: Query<(&mut Match, &mut Sides)>,
 ) {
-    let released: Vec<Entity> = continues.read().map(|c| c.0).collect();
-    for (entity, mut m, mut sides) in &mut matches {
-        if m.phase != Phase::Report || (m.hold && !released.contains(&entity)) {
-            continue;
+    for &ContinueMatch(entity) in continues.read() {
+        if let Ok((mut m, mut sides)) = matches.get_mut(entity)
+            && m.phase == Phase::Report
+        {
+            advance_match(&mut m, &mut sides);
         }
-        if m.outcome.is_some() {
-            m.phase = Phase::GameOver;
-            continue;
-        }
-        for side in sides.iter_mut() {
-            side.last_stance = Some(side.stance);
-            // Swapped, not copied: the buffers of the turn before last take the next orders.
-            match &mut side.last_orders {
-                Some(last) => std::mem::swap(last, &mut side.orders),
-                None => side.last_orders = Some(std::mem::take(&mut side.orders)),
-            }
-        }
-        m.turn += 1;
-        m.announced.clear();
-        m.phase = Phase::Briefing;
     }
+}
+
+/// After the report: the end, or the next turn's briefing. The briefing itself
+/// runs at the start of the next schedule run, so that in between a replay or a
+/// class can announce an event for it and send the turn's orders.
+pub fn advance_match(m: &mut Match, sides: &mut [Side; 2]) {
+    if m.outcome.is_some() {
+        m.phase = Phase::GameOver;
+        return;
+    }
+    for side in sides.iter_mut() {
+        side.last_stance = Some(side.stance);
+        // Swapped, not copied: the buffers of the turn before last take the next orders.
+        match &mut side.last_orders {
+            Some(last) => std::mem::swap(last, &mut side.orders),
+            None => side.last_orders = Some(std::mem::take(&mut side.orders)),
+        }
+    }
+    m.turn += 1;
+    m.announced.clear();
+    m.phase = Phase::Briefing;
 }

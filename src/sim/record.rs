@@ -481,16 +481,21 @@ pub fn turn_record(s: &LoadedScenario, m: &Match, sides: &[Side; 2]) -> TurnReco
     }
 }
 
-/// Appends each reporting match's turn to its record.
+/// Appends each reporting match's turn to its record (the resolution system
+/// records the matches it moves on at once; this, the held ones).
 pub fn record_turns(mut matches: Query<(&Match, &Sides, &MatchScenario, &mut Recorder)>) {
     for (m, sides, scenario, mut recorder) in matches.iter_mut() {
-        if m.phase != Phase::Report || recorder.0.history.last().is_some_and(|t| t.turn == m.turn) {
-            continue;
-        }
-        let record = turn_record(&scenario.0, m, sides);
-        recorder.0.history.push(record);
-        recorder.0.outcome.clone_from(&m.outcome);
+        record_turn(&scenario.0, m, sides, &mut recorder);
     }
+}
+
+/// Appends a reporting match's turn to its record, once.
+pub fn record_turn(s: &LoadedScenario, m: &Match, sides: &[Side; 2], recorder: &mut Recorder) {
+    if m.phase != Phase::Report || recorder.0.history.last().is_some_and(|t| t.turn == m.turn) {
+        return;
+    }
+    recorder.0.history.push(turn_record(s, m, sides));
+    recorder.0.outcome.clone_from(&m.outcome);
 }
 
 /// The first place two turn records differ, as a field path and both values.

@@ -1,64 +1,95 @@
-//! The outcome systems. Resolution is one system that seals a match's orders and
-//! runs the eight steps in `TurnSystems::Resolution`'s order on it, so a
-//! match's sides are fetched once per turn and one schedule run resolves one
-//! match or ten thousand alike. The briefing is the other system here.
+//! The outcome systems. Resolution is one system that lets the strategies choose,
+//! seals a match's orders, runs the eight steps in `TurnSystems::Resolution`'s
+//! order on it and, unless the match is held at its report, records the turn and
+//! moves it on: so a match is fetched once per turn and one schedule run resolves
+//! one match or ten thousand alike. The briefing is the other system here.
 
 use super::components::*;
 use super::rules::{Ctx, stance_of};
+use crate::scenario::LoadedScenario;
 use crate::scenario::compiled::CVerdict;
 use crate::scenario::limits::MAX_EVENTS_PER_TURN;
 use crate::scenario::schema::Stance;
 use bevy::prelude::*;
 use rand::RngExt;
 
-/// Runs `step` on every match in one of `phases`, with both of its sides borrowed
-/// and the match's values lent to `Ctx::v` (moved out and back, not copied).
-pub fn for_each_match(
-    matches: &mut Query<(&mut Match, &mut Sides, &MatchScenario)>,
-    phases: &[Phase],
-    mut step: impl FnMut(&mut Ctx),
+/// Runs `step` on a match with both of its sides borrowed and its values lent to
+/// `Ctx::v` (moved out and back, not copied).
+pub fn with_ctx<R>(
+    m: &mut Match,
+    sides: &mut [Side; 2],
+    scenario: &LoadedScenario,
+    step: impl FnOnce(&mut Ctx) -> R,
+) -> R {
+    let mut values = std::mem::take(&mut m.values);
+    let mut ctx = Ctx {
+        c: &scenario.compiled,
+        p: &scenario.program,
+        s: &scenario.scenario,
+        m,
+        sides,
+        v: &mut values,
+        dirty: 0,
+    };
+    let out = step(&mut ctx);
+    m.values = values;
+    out
+}
+
+/// Strategies choose the orders of the matches taking orders (after the orders
+/// from outside are in), and every match whose orders are in is sealed and has
+/// its turn resolved step by step. A match that is not held at its report then
+/// goes on record and on to its next turn at once. All in one pass
+/// over the matches, so a match is fetched once a turn: as a batch's matches
+/// outgrow the processor's first cache, each pass over them costs misses.
+pub fn resolve_turns(
+    mut matches: Query<(
+        &mut Match,
+        &mut Sides,
+        &mut Seats,
+        &MatchScenario,
+        Option<&mut super::record::Recorder>,
+    )>,
 ) {
-    for (mut m, mut sides, scenario) in matches.iter_mut() {
-        if !phases.contains(&m.phase) {
-            continue;
+    for (mut m, mut sides, mut seats, scenario, recorder) in matches.iter_mut() {
+        match m.phase {
+            Phase::Orders => super::phases::strategies_choose(&m, &mut sides, &mut seats, scenario),
+            Phase::Resolution => {}
+            // A match not held that is at its report already (a fork of one) only
+            // goes on.
+            Phase::Report if !m.hold => {}
+            _ => continue,
         }
-        let mut values = std::mem::take(&mut m.values);
-        let mut ctx = Ctx {
-            c: &scenario.0.compiled,
-            p: &scenario.0.program,
-            s: &scenario.0.scenario,
-            m: &mut m,
-            sides: &mut sides,
-            v: &mut values,
-            dirty: 0,
-        };
-        step(&mut ctx);
-        m.values = values;
+        if m.phase != Phase::Report {
+            with_ctx(&mut m, &mut sides, &scenario.0, resolve);
+        }
+        if m.phase == Phase::Report && !m.hold {
+            if let Some(mut recorder) = recorder {
+                super::record::record_turn(&scenario.0, &m, &sides, &mut recorder);
+            }
+            super::phases::advance_match(&mut m, &mut sides);
+        }
     }
 }
 
-/// Seals the orders of every match whose orders are in, and resolves its turn
-/// step by step.
-pub fn resolve_turns(mut matches: Query<(&mut Match, &mut Sides, &MatchScenario)>) {
-    let phases = [Phase::Orders, Phase::Resolution];
-    for_each_match(&mut matches, &phases, |ctx| {
-        if ctx.m.phase == Phase::Orders && !super::phases::seal(ctx) {
-            return;
-        }
-        let p = ctx.p;
-        apply_option_effects(ctx);
-        ctx.run_rules(&p.joint, Cause::JointRule);
-        ctx.run_rules(&p.chance, Cause::ChanceRule);
-        apply_perception_noise(ctx);
-        apply_fired_events(ctx);
+/// Seals a match's orders if they are in, and resolves its turn.
+fn resolve(ctx: &mut Ctx) {
+    if ctx.m.phase == Phase::Orders && !super::phases::seal(ctx) {
+        return;
+    }
+    let p = ctx.p;
+    apply_option_effects(ctx);
+    ctx.run_rules(&p.joint, Cause::JointRule);
+    ctx.run_rules(&p.chance, Cause::ChanceRule);
+    apply_perception_noise(ctx);
+    apply_fired_events(ctx);
+    ctx.clamp();
+    // Clamped again so scores respect their range too.
+    if !p.score.is_empty() {
+        ctx.run_rules(&p.score, Cause::ScoreRule);
         ctx.clamp();
-        // Clamped again so scores respect their range too.
-        if !p.score.is_empty() {
-            ctx.run_rules(&p.score, Cause::ScoreRule);
-            ctx.clamp();
-        }
-        check_end(ctx);
-    });
+    }
+    check_end(ctx);
 }
 
 /// Step 1: the effects of each side's options, the US (first player) first; then
@@ -225,75 +256,82 @@ fn check_end(ctx: &mut Ctx) {
     ctx.m.phase = Phase::Report;
 }
 
-/// At the start of a turn: events whose triggers hold fire, and their news is kept.
+/// Briefs the matches at the start of a turn.
 pub fn run_briefing(mut matches: Query<(&mut Match, &mut Sides, &MatchScenario)>) {
-    for_each_match(&mut matches, &[Phase::Briefing], |ctx| {
-        let (c, prog) = (ctx.c, ctx.p);
-        ctx.m.news.clear();
-        ctx.m.consequences.clear();
-        ctx.m.changes.clear();
-        ctx.m.pending.clear();
-        for side in ctx.sides.iter_mut() {
-            side.offered.clear();
-            side.submitted = false;
+    for (mut m, mut sides, scenario) in matches.iter_mut() {
+        if m.phase == Phase::Briefing {
+            with_ctx(&mut m, &mut sides, &scenario.0, brief);
         }
-        let turn = ctx.m.turn;
-        // Events only an effect fires can fire here only when announced: every
-        // event is looked at then, in order; else only those with a trigger.
-        let every: Vec<u16>;
-        let candidates: &[u16] = if ctx.m.announce_at.iter().any(|&(t, _)| t == turn) {
-            every = (0..prog.events.len() as u16).collect();
-            &every
-        } else {
-            &prog.triggered
+    }
+}
+
+/// At the start of a turn: events whose triggers hold fire, and their news is kept.
+fn brief(ctx: &mut Ctx) {
+    let (c, prog) = (ctx.c, ctx.p);
+    ctx.m.news.clear();
+    ctx.m.consequences.clear();
+    ctx.m.changes.clear();
+    ctx.m.pending.clear();
+    for side in ctx.sides.iter_mut() {
+        side.offered.clear();
+        side.submitted = false;
+    }
+    let turn = ctx.m.turn;
+    // Events only an effect fires can fire here only when announced: every
+    // event is looked at then, in order; else only those with a trigger.
+    let every: Vec<u16>;
+    let candidates: &[u16] = if ctx.m.announce_at.iter().any(|&(t, _)| t == turn) {
+        every = (0..prog.events.len() as u16).collect();
+        &every
+    } else {
+        &prog.triggered
+    };
+    for &e in candidates {
+        let (e, event) = (e as usize, &prog.events[e as usize]);
+        if !event.repeatable && ctx.m.fired[e] > 0 {
+            continue;
+        }
+        // Outside its turns a trigger is false and draws nothing: not evaluated.
+        let triggered = match &event.when {
+            Some(t) if (event.turns.0..=event.turns.1).contains(&turn) => ctx.test(t),
+            _ => false,
         };
-        for &e in candidates {
-            let (e, event) = (e as usize, &prog.events[e as usize]);
-            if !event.repeatable && ctx.m.fired[e] > 0 {
-                continue;
-            }
-            // Outside its turns a trigger is false and draws nothing: not evaluated.
-            let triggered = match &event.when {
-                Some(t) if (event.turns.0..=event.turns.1).contains(&turn) => ctx.test(t),
-                _ => false,
-            };
-            // An announced event fires here like a triggered one: news, effects, and
-            // its choice offered, so both sides answer it in this turn's orders.
-            let announced = ctx.m.announce_at.contains(&(turn, e as u16));
-            if announced {
-                ctx.m.announced.push(e as u16);
-            }
-            if triggered || announced {
-                ctx.m.fired[e] += 1;
-                ctx.m.news.push(e as u16);
-                ctx.apply_all(&event.effects, Cause::Event(e as u16));
-                if let Some((p, _)) = &c.events[e].choice {
-                    ctx.sides[*p as usize].offered.push(e as u16);
-                }
+        // An announced event fires here like a triggered one: news, effects, and
+        // its choice offered, so both sides answer it in this turn's orders.
+        let announced = ctx.m.announce_at.contains(&(turn, e as u16));
+        if announced {
+            ctx.m.announced.push(e as u16);
+        }
+        if triggered || announced {
+            ctx.m.fired[e] += 1;
+            ctx.m.news.push(e as u16);
+            ctx.apply_all(&event.effects, Cause::Event(e as u16));
+            if let Some((p, _)) = &c.events[e].choice {
+                ctx.sides[*p as usize].offered.push(e as u16);
             }
         }
-        ctx.m.announce_at.retain(|&(t, _)| t > turn);
-        // Briefing effects must respect ranges before anyone decides on them.
-        ctx.clamp();
-        if c.gated {
-            for p in 0..2u8 {
-                let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
-                masks.clear();
-                for options in prog.options[p as usize].iter() {
-                    let mut mask = 0u64;
-                    for (o, option) in options.iter().enumerate() {
-                        let open = match &option.available {
-                            Some(t) => ctx.test(t),
-                            None => true,
-                        };
-                        mask |= u64::from(open) << o;
-                    }
-                    masks.push(mask);
+    }
+    ctx.m.announce_at.retain(|&(t, _)| t > turn);
+    // Briefing effects must respect ranges before anyone decides on them.
+    ctx.clamp();
+    if c.gated {
+        for p in 0..2u8 {
+            let mut masks = std::mem::take(&mut ctx.sides[p as usize].available);
+            masks.clear();
+            for options in prog.options[p as usize].iter() {
+                let mut mask = 0u64;
+                for (o, option) in options.iter().enumerate() {
+                    let open = match &option.available {
+                        Some(t) => ctx.test(t),
+                        None => true,
+                    };
+                    mask |= u64::from(open) << o;
                 }
-                ctx.sides[p as usize].available = masks;
+                masks.push(mask);
             }
+            ctx.sides[p as usize].available = masks;
         }
-        ctx.m.phase = Phase::Orders;
-        ctx.m.released = !ctx.m.hold;
-    });
+    }
+    ctx.m.phase = Phase::Orders;
+    ctx.m.released = !ctx.m.hold;
 }

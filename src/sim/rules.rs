@@ -11,7 +11,7 @@ use rand::RngExt;
 
 /// A mutable view of one match during resolution. The match's metric values are
 /// lent out as one flat array in the program's order (`v`: `Match::values`,
-/// moved out and back by `resolve::for_each_match`).
+/// moved out and back by `resolve::with_ctx`).
 pub struct Ctx<'a> {
     pub c: &'a Compiled,
     pub p: &'a Program,
