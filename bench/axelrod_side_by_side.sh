@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The same prisoner's dilemma round robin, played by the Axelrod Python library and
-# by `common-enemy tournament`, one after the other in one run: both turns-per-second
+# by `common-enemy tournament`, their runs alternating in one run: both turns-per-second
 # figures and their ratio. The library is installed from PyPI in a temporary virtual
 # environment that is removed afterwards.
 #
@@ -10,7 +10,7 @@
 #
 # Both are timed inside the process, round robin only (imports, start-up and the
 # scenario's loading left out: importing the library alone takes seconds), the best
-# of RUNS runs each (default 3). The library's `Tournament.play` builds its result
+# of RUNS runs each (default 3), one of theirs then one of ours in turn. The library's `Tournament.play` builds its result
 # set, as ours tallies its ranking; AXELROD_RESULTS=0 skips that, the least work the
 # library can be asked for. The round robin: the eight classics below, 200 turns, self-play included,
 # every pair once per repetition (36 pairs, 7,200 turns per repetition). Set THREADS
@@ -55,30 +55,30 @@ tournament.play(build_results=${AXELROD_RESULTS:-1} == 1, progress_bar=False)
 print(time.perf_counter() - start)
 EOF
 
-# The smallest of RUNS numbers, each printed by a run of `measure`.
-best_of() {
-    local best="" t
-    for _ in $(seq "$RUNS"); do
-        t=$(measure)
-        best=$(python3 -c "print(min(float(x) for x in '$best $t'.split()))")
-    done
-    echo "$best"
-}
-
 strategies=$(IFS=,; echo "${OURS[*]}")
 threads=()
 if [[ -n "${THREADS:-}" ]]; then threads=(--threads "$THREADS"); fi
 
-echo "playing $TOTAL turns ($PAIRS pairs x $TURNS turns x $REPS repetitions), best of $RUNS ..." >&2
-measure() { "$python" "$venv/round_robin.py"; }
-theirs=$(best_of)
-measure() {
+theirs_run() { "$python" "$venv/round_robin.py"; }
+ours_run() {
     "$bin" tournament --scenario scenarios/prisoners_dilemma.ron --strategies "$strategies" \
         --turns "$TURNS" --repetitions "$REPS" --seed 1 "${threads[@]}" |
         sed -n 's/^\([0-9]*\) turns in \([0-9.]*\) s.*/\1 \2/p' |
         { read -r turns secs && [[ "$turns" == "$TOTAL" ]] && echo "$secs"; }
 }
-ours=$(best_of)
+
+# The runs alternate, one of theirs then one of ours, so that both meet the
+# machine in the same state (on a shared VM its speed drifts by a third over
+# minutes); each side's best run counts.
+echo "playing $TOTAL turns ($PAIRS pairs x $TURNS turns x $REPS repetitions), $RUNS runs each, alternating ..." >&2
+theirs_all=() ours_all=()
+for _ in $(seq "$RUNS"); do
+    theirs_all+=("$(theirs_run)")
+    ours_all+=("$(ours_run)")
+done
+theirs=$(python3 -c 'import sys; print(min(map(float, sys.argv[1:])))' "${theirs_all[@]}")
+ours=$(python3 -c 'import sys; print(min(map(float, sys.argv[1:])))' "${ours_all[@]}")
+echo "runs (s): axelrod ${theirs_all[*]}; common-enemy ${ours_all[*]}" >&2
 
 python3 - "$TOTAL" "$theirs" "$ours" "$version" "${THREADS:-all cores}" <<'EOF'
 import sys
