@@ -10,7 +10,7 @@
 #
 # Both are timed inside the process, round robin only (imports, start-up and the
 # scenario's loading left out: importing the library alone takes seconds), the best
-# of RUNS runs each (default 3), one of theirs then one of ours in turn. The library's `Tournament.play` builds its result
+# of RUNS runs each (default 5), one of theirs then one of ours in turn. The library's `Tournament.play` builds its result
 # set, as ours tallies its ranking; AXELROD_RESULTS=0 skips that, the least work the
 # library can be asked for. The round robin: the eight classics below, 200 turns, self-play included,
 # every pair once per repetition (36 pairs, 7,200 turns per repetition). Set THREADS
@@ -20,7 +20,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 REPS=${1:-100}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 TURNS=200
 OURS=(cooperator defector random tit_for_tat grudger win_stay_lose_shift alternator tit_for_two_tats)
 THEIRS=(Cooperator Defector Random TitForTat Grudger WinStayLoseShift Alternator TitFor2Tats)
