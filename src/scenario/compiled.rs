@@ -113,6 +113,37 @@ impl CDecision {
     }
 }
 
+/// A side's move in the dilemma view: cooperative when the decisions it chose
+/// cooperatively carry at least half of the weight.
+pub fn stance_of(decisions: &[CDecision], choices: &[u8]) -> Stance {
+    let (mut coop, mut total) = (0.0, 0.0);
+    for (d, &o) in decisions.iter().zip(choices) {
+        total += d.weight;
+        if d.options.get(o as usize).map(|x| x.stance) == Some(Stance::Cooperate) {
+            coop += d.weight;
+        }
+    }
+    if total == 0.0 {
+        // Weightless decisions: the first one decides.
+        return decisions
+            .first()
+            .zip(choices.first())
+            .and_then(|(d, &o)| d.options.get(o as usize).map(|x| x.stance))
+            .unwrap_or(Stance::Cooperate);
+    }
+    if coop * 2.0 >= total {
+        Stance::Cooperate
+    } else {
+        Stance::Defect
+    }
+}
+
+/// Orders that play `stance` in every decision: the first option of that stance.
+pub fn orders_for(decisions: &[CDecision], stance: Stance, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(decisions.iter().map(|d| d.option_for(stance)));
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum CTrigger {
     AtTurn(u32),

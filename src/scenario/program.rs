@@ -165,7 +165,7 @@ pub struct Program {
     /// no bit, and are tested one by one).
     pub option_bits: [Box<[(u16, u16)]>; 2],
     /// Per player, the orders of each stance as the dilemma strategies give them
-    /// (`sim::rules::orders_for`), cooperative then defecting, and what sealing
+    /// (`compiled::orders_for`), cooperative then defecting, and what sealing
     /// them yields: worked out once, so a seal that meets them only compares.
     pub stance_orders: [[Sealed; 2]; 2],
 }
@@ -190,7 +190,7 @@ impl Program {
         {
             Some(k) => (k.stance, k.chosen),
             None => (
-                crate::sim::rules::stance_of(&c.decisions[p], choices),
+                super::compiled::stance_of(&c.decisions[p], choices),
                 self.chosen(p, choices),
             ),
         }
@@ -318,9 +318,9 @@ impl Program {
         let stance_orders = [0, 1].map(|p| {
             [Stance::Cooperate, Stance::Defect].map(|stance| {
                 let mut choices = Vec::new();
-                crate::sim::rules::orders_for(&c.decisions[p], stance, &mut choices);
+                super::compiled::orders_for(&c.decisions[p], stance, &mut choices);
                 Sealed {
-                    stance: crate::sim::rules::stance_of(&c.decisions[p], &choices),
+                    stance: super::compiled::stance_of(&c.decisions[p], &choices),
                     chosen: chosen_mask(&option_bits[p], &choices),
                     choices: choices.into(),
                 }

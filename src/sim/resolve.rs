@@ -53,15 +53,14 @@ pub fn resolve_turns(
 ) {
     for (mut m, mut sides, mut seats, scenario, recorder) in matches.iter_mut() {
         match m.phase {
-            Phase::Orders => super::phases::strategies_choose(&m, &mut sides, &mut seats, scenario),
-            Phase::Resolution => {}
-            // A match not held that is at its report already (a fork of one) only
-            // goes on.
-            Phase::Report if !m.hold => {}
+            Phase::Orders => {
+                super::phases::strategies_choose(&m, &mut sides, &mut seats, scenario);
+                with_ctx(&mut m, &mut sides, &scenario.0, resolve);
+            }
+            Phase::Resolution => with_ctx(&mut m, &mut sides, &scenario.0, resolve),
+            // At its report already (a fork of a reporting match): it only goes on.
+            Phase::Report => {}
             _ => continue,
-        }
-        if m.phase != Phase::Report {
-            with_ctx(&mut m, &mut sides, &scenario.0, resolve);
         }
         if m.phase == Phase::Report && !m.hold {
             if let Some(mut recorder) = recorder {

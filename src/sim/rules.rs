@@ -5,6 +5,8 @@
 
 use super::components::{Cause, Change, Match, Side};
 use crate::scenario::compiled::*;
+// Defined with the decisions they read; the engine's callers name them here.
+pub use crate::scenario::compiled::{orders_for, stance_of};
 use crate::scenario::program::{Effects, Op, Program, Rule, Test, Var};
 use crate::scenario::schema::Stance;
 use rand::RngExt;
@@ -235,31 +237,6 @@ impl Ctx<'_> {
     }
 }
 
-/// A side's move in the dilemma view: cooperative when the decisions it chose
-/// cooperatively carry at least half of the weight.
-pub fn stance_of(decisions: &[CDecision], choices: &[u8]) -> Stance {
-    let (mut coop, mut total) = (0.0, 0.0);
-    for (d, &o) in decisions.iter().zip(choices) {
-        total += d.weight;
-        if d.options.get(o as usize).map(|x| x.stance) == Some(Stance::Cooperate) {
-            coop += d.weight;
-        }
-    }
-    if total == 0.0 {
-        // Weightless decisions: the first one decides.
-        return decisions
-            .first()
-            .zip(choices.first())
-            .and_then(|(d, &o)| d.options.get(o as usize).map(|x| x.stance))
-            .unwrap_or(Stance::Cooperate);
-    }
-    if coop * 2.0 >= total {
-        Stance::Cooperate
-    } else {
-        Stance::Defect
-    }
-}
-
 /// Whether a side may choose option `o` of its regular decision `d` this turn (format 2
 /// `available`). Screens grey out the options for which this is false.
 pub fn option_available(side: &Side, d: usize, o: u8) -> bool {
@@ -285,12 +262,6 @@ pub fn keep_available(decisions: &[CDecision], side: &Side, choices: &mut [u8]) 
             *choice = o as u8;
         }
     }
-}
-
-/// Orders that play `stance` in every decision: the first option of that stance.
-pub fn orders_for(decisions: &[CDecision], stance: Stance, out: &mut Vec<u8>) {
-    out.clear();
-    out.extend(decisions.iter().map(|d| d.option_for(stance)));
 }
 
 /// Answers to the event choices offered to a side: the first option of `stance`.
