@@ -205,6 +205,54 @@ fn the_same_seed_gives_the_same_record_and_another_seed_differs() {
     );
 }
 
+/// A match played through (a tournament's) ends within one schedule run, turn
+/// for turn the same game as one stepped a turn a run; one with a side whose
+/// orders come from outside still stops to wait for them.
+#[test]
+fn a_match_played_through_is_the_same_game_in_one_run() {
+    use common_enemy::sim::components::PlayThrough;
+    let s = load("syria_2015");
+    let mut h = Headless::default();
+    let spawn = |h: &mut Headless, through: bool| {
+        let [(c0, n0), (c1, n1)] = [bot("tit_for_tat"), bot("random")];
+        let m = h.spawn(MatchSetup {
+            scenario: s.clone(),
+            seed: 11,
+            turns: None,
+            noise: Some(0.1),
+            continuation: None,
+            controllers: [c0, c1],
+            explain: true,
+            hold: false,
+            record_as: Some([n0, n1]),
+        });
+        if through {
+            h.app.world_mut().entity_mut(m).insert(PlayThrough);
+        }
+        m
+    };
+    let through = spawn(&mut h, true);
+    let stepped = spawn(&mut h, false);
+    h.step();
+    assert_eq!(h.state(through).unwrap().phase, Phase::GameOver);
+    assert_eq!(
+        h.state(stepped).unwrap().turn,
+        2,
+        "the other match played one turn"
+    );
+    h.run_to_end();
+    let (a, b) = (h.record(through).unwrap(), h.record(stepped).unwrap());
+    assert!(a.history.len() > 1);
+    assert_eq!(a, b);
+
+    let waiting = external_match(&mut h, &s, false);
+    h.app.world_mut().entity_mut(waiting).insert(PlayThrough);
+    h.step();
+    h.step();
+    let m = h.state(waiting).unwrap();
+    assert_eq!((m.turn, m.phase), (1, Phase::Orders));
+}
+
 #[test]
 fn replay_accepts_a_record_and_names_a_tampered_field() {
     let s = load("syria_2015");

@@ -71,6 +71,15 @@ pub struct Change {
 #[derive(Component, Clone)]
 pub struct MatchScenario(pub Arc<LoadedScenario>);
 
+/// Marks a match that plays on to its end within one run of the turn schedule,
+/// briefing each next turn as soon as the last is on record: for matches that
+/// nobody outside acts on between turns (a tournament's), whose state then stays
+/// in the processor's caches from one turn to the next. The same per-match steps
+/// run in the same order; a match whose orders come from outside still stops to
+/// wait for them.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct PlayThrough;
+
 /// A match: the turn, the phase, its RNG and the shared metrics.
 #[derive(Component, Debug, Clone)]
 pub struct Match {

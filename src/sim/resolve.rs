@@ -1,7 +1,8 @@
 //! The outcome systems. Resolution is one system that lets the strategies choose,
 //! seals a match's orders, runs the eight steps in `TurnSystems::Resolution`'s
 //! order on it and, unless the match is held at its report, records the turn and
-//! moves it on: so a match is fetched once per turn and one schedule run resolves
+//! moves it on (and, for a match played through, briefs and plays its next turns
+//! at once): so a match is fetched once per turn and one schedule run resolves
 //! one match or ten thousand alike. The briefing is the other system here.
 
 use super::components::*;
@@ -39,9 +40,11 @@ pub fn with_ctx<R>(
 /// Strategies choose the orders of the matches taking orders (after the orders
 /// from outside are in), and every match whose orders are in is sealed and has
 /// its turn resolved step by step. A match that is not held at its report then
-/// goes on record and on to its next turn at once. All in one pass
-/// over the matches, so a match is fetched once a turn: as a batch's matches
-/// outgrow the processor's first cache, each pass over them costs misses.
+/// goes on record and on to its next turn at once; one marked `PlayThrough` is
+/// briefed and played on like this until it ends or waits for orders. All in one
+/// pass over the matches, so a match is fetched once a turn (once a game, played
+/// through): as a batch's matches outgrow the processor's first cache, each pass
+/// over them costs misses.
 pub fn resolve_turns(
     mut matches: Query<(
         &mut Match,
@@ -49,24 +52,32 @@ pub fn resolve_turns(
         &mut Seats,
         &MatchScenario,
         Option<&mut super::record::Recorder>,
+        Has<PlayThrough>,
     )>,
 ) {
-    for (mut m, mut sides, mut seats, scenario, recorder) in matches.iter_mut() {
-        match m.phase {
-            Phase::Orders => {
-                super::phases::strategies_choose(&m, &mut sides, &mut seats, scenario);
-                with_ctx(&mut m, &mut sides, &scenario.0, resolve);
+    for (mut m, mut sides, mut seats, scenario, mut recorder, through) in matches.iter_mut() {
+        loop {
+            match m.phase {
+                Phase::Orders => {
+                    super::phases::strategies_choose(&m, &mut sides, &mut seats, scenario);
+                    with_ctx(&mut m, &mut sides, &scenario.0, resolve);
+                }
+                Phase::Resolution => with_ctx(&mut m, &mut sides, &scenario.0, resolve),
+                // At its report already (a fork of a reporting match): it only goes on.
+                Phase::Report => {}
+                _ => break,
             }
-            Phase::Resolution => with_ctx(&mut m, &mut sides, &scenario.0, resolve),
-            // At its report already (a fork of a reporting match): it only goes on.
-            Phase::Report => {}
-            _ => continue,
-        }
-        if m.phase == Phase::Report && !m.hold {
-            if let Some(mut recorder) = recorder {
-                super::record::record_turn(&scenario.0, &m, &sides, &mut recorder);
+            if m.phase != Phase::Report || m.hold {
+                break;
+            }
+            if let Some(recorder) = recorder.as_deref_mut() {
+                super::record::record_turn(&scenario.0, &m, &sides, recorder);
             }
             super::phases::advance_match(&mut m, &mut sides);
+            if !through || m.phase != Phase::Briefing {
+                break;
+            }
+            with_ctx(&mut m, &mut sides, &scenario.0, brief);
         }
     }
 }

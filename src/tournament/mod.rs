@@ -7,7 +7,7 @@ pub mod output;
 use crate::scenario::LoadedScenario;
 use crate::scenario::schema::Stance;
 use crate::sim::MatchSetup;
-use crate::sim::components::{Match, Sides};
+use crate::sim::components::{Match, PlayThrough, Sides};
 use crate::sim::runner::Headless;
 use crate::strategy::Spec;
 use bevy::prelude::*;
@@ -114,7 +114,7 @@ pub fn play_batch(config: &Config, h: &mut Headless, pairings: &[Pairing]) -> Ve
         .iter()
         .map(|p| {
             let controllers = p.seats.map(|e| config.entrants[e].controller());
-            h.spawn(MatchSetup {
+            let m = h.spawn(MatchSetup {
                 scenario: config.scenario.clone(),
                 seed: p.seed,
                 turns: config.turns,
@@ -124,7 +124,11 @@ pub fn play_batch(config: &Config, h: &mut Headless, pairings: &[Pairing]) -> Ve
                 explain: false,
                 hold: false,
                 record_as: None,
-            })
+            });
+            // Nobody acts on a tournament's match between its turns: it is played
+            // through in one schedule run, its state kept warm from turn to turn.
+            h.app.world_mut().entity_mut(m).insert(PlayThrough);
+            m
         })
         .collect();
     h.run_to_end();
