@@ -23,14 +23,19 @@ pub fn taking_orders(m: &Match) -> bool {
 }
 
 /// Strategies write the orders of their sides of a match taking orders that
-/// are not in yet. Each sees its side's `View`; the choices buffer is lent out
-/// and back so a turn allocates nothing. Called by the resolution system, on the
-/// match it is about to seal, after the orders from outside are in.
+/// are not in yet. Each sees its side's `View` and writes into `scratch` (the
+/// resolution system's, kept between runs so a turn allocates nothing), whose
+/// contents are then copied into the side's orders. Copied, not swapped: moving
+/// the buffers' headers just after the strategy wrote them stalls the processor
+/// (a wide load of fields just stored narrowly), which cost more than the bytes.
+/// Called by the resolution system, on the match it is about to seal, after the
+/// orders from outside are in.
 pub fn strategies_choose(
     m: &Match,
     sides: &mut [Side; 2],
     seats: &mut Seats,
     scenario: &MatchScenario,
+    scratch: &mut Orders,
 ) {
     if sides[0].submitted && sides[1].submitted {
         return;
@@ -42,9 +47,12 @@ pub fn strategies_choose(
         let Controller::Strategy { strategy, rng } = seat else {
             continue;
         };
-        let mut orders = std::mem::take(&mut sides[p].orders);
-        strategy_orders(&scenario.0, m, sides, p, &mut **strategy, rng, &mut orders);
-        sides[p].orders = orders;
+        strategy_orders(&scenario.0, m, sides, p, &mut **strategy, rng, scratch);
+        let orders = &mut sides[p].orders;
+        orders.choices.clear();
+        orders.choices.extend_from_slice(&scratch.choices);
+        orders.answers.clear();
+        orders.answers.extend_from_slice(&scratch.answers);
         sides[p].submitted = true;
     }
 }

@@ -54,12 +54,19 @@ pub fn resolve_turns(
         Option<&mut super::record::Recorder>,
         Has<PlayThrough>,
     )>,
+    mut scratch: Local<Orders>,
 ) {
     for (mut m, mut sides, mut seats, scenario, mut recorder, through) in matches.iter_mut() {
         loop {
             match m.phase {
                 Phase::Orders => {
-                    super::phases::strategies_choose(&m, &mut sides, &mut seats, scenario);
+                    super::phases::strategies_choose(
+                        &m,
+                        &mut sides,
+                        &mut seats,
+                        scenario,
+                        &mut scratch,
+                    );
                     with_ctx(&mut m, &mut sides, &scenario.0, resolve);
                 }
                 Phase::Resolution => with_ctx(&mut m, &mut sides, &scenario.0, resolve),
