@@ -49,10 +49,8 @@ pub fn strategies_choose(
         };
         strategy_orders(&scenario.0, m, sides, p, &mut **strategy, rng, scratch);
         let orders = &mut sides[p].orders;
-        orders.choices.clear();
-        orders.choices.extend_from_slice(&scratch.choices);
-        orders.answers.clear();
-        orders.answers.extend_from_slice(&scratch.answers);
+        orders.choices.clone_from(&scratch.choices);
+        orders.answers.clone_from(&scratch.answers);
         sides[p].submitted = true;
     }
 }
